@@ -1,0 +1,470 @@
+// responder.cpp -- answering one query: RFC 1034 4.3.2 with RFC 2181, 2308, 4592, 6891, 8482.
+#include "dnsd/responder.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "zones/name.hpp"
+#include "zones/rrtype.hpp"
+#include "zones/zone.hpp"
+
+namespace dnsd {
+namespace rt = zones::rrtype;
+using wire::get16;
+using wire::put16;
+
+namespace {
+
+constexpr uint16_t kClassIn = 1;
+constexpr uint16_t kClassChaos = 3;
+constexpr uint16_t kClassAny = 255;
+constexpr uint16_t kOptionNsid = 3;
+constexpr uint16_t kOptionEcs = 8;
+
+// Length of the uncompressed wire name at the start of `s` (0 when malformed).
+size_t rdata_name_length(std::string_view s) noexcept {
+    size_t i = 0;
+    while (i < s.size()) {
+        auto len = static_cast<uint8_t>(s[i]);
+        if (len == 0) return i + 1;
+        i += len + 1u;
+    }
+    return 0;
+}
+
+// Decompresses the name at `pos` in a packet into `out` (lowercase); false when malformed.
+bool read_name(const uint8_t* p, size_t length, size_t pos, std::array<char, 256>& out, size_t& out_len) noexcept {
+    out_len = 0;
+    for (int hops = 0; hops < 32; ) {
+        if (pos >= length) return false;
+        uint8_t len = p[pos];
+        if ((len & 0xC0) == 0xC0) {
+            if (pos + 1 >= length) return false;
+            pos = static_cast<size_t>(((len & 0x3F) << 8) | p[pos + 1]);
+            ++hops;
+            continue;
+        }
+        if ((len & 0xC0) != 0 || out_len + len + 1u > 255 || pos + len + 1u > length) return false;
+        std::memcpy(out.data() + out_len, p + pos, len + 1u);
+        out_len += len + 1u;
+        if (len == 0) return true;
+        pos += len + 1u;
+    }
+    return false;
+}
+
+}  // namespace
+
+void Responder::count(Section s) noexcept {
+    switch (s) {
+        case Section::answer: ++ancount_; break;
+        case Section::authority: ++nscount_; break;
+        case Section::additional: ++arcount_; break;
+    }
+}
+
+void Responder::begin(std::span<uint8_t> out, size_t limit, bool question_ok, const uint8_t* query) noexcept {
+    w_ = wire::Writer(out.data(), limit);
+    ancount_ = nscount_ = arcount_ = 0;
+    aa_ = tc_ = dropped_section_ = false;
+    ecs_scope_ = 0;
+    uint8_t h[wire::kHeaderSize] = {};
+    put16(h, q_.id);
+    h[2] = static_cast<uint8_t>(0x80u | (q_.opcode << 3) | (q_.rd ? 1u : 0u));
+    h[3] = q_.cd ? 0x10 : 0x00;   // RFC 4035 3.1.6: CD is copied
+    h[5] = question_ok ? 1 : 0;
+    w_.bytes(h, sizeof h);
+    if (question_ok) {
+        w_.bytes(query + wire::kHeaderSize, q_.question_end - wire::kHeaderSize);
+        w_.remember(q_.qname(), wire::kHeaderSize);
+    }
+    // Keep room for the OPT record so it is never what truncation drops (RFC 6891 7).
+    opt_reserve_ = 0;
+    if (q_.has_edns) {
+        opt_reserve_ = 11;
+        if (q_.nsid && !snap_->options.nsid.empty()) opt_reserve_ += 4 + snap_->options.nsid.size();
+        if (q_.has_ecs && snap_->options.client_subnet) opt_reserve_ += 8 + (q_.ecs.source_prefix + 7u) / 8u;
+        w_.set_limit(limit > opt_reserve_ ? limit - opt_reserve_ : 0);
+    }
+}
+
+size_t Responder::finish(uint16_t rcode) noexcept {
+    w_.set_limit(w_.limit() + opt_reserve_);
+    if (q_.has_edns) {
+        const bool badvers = rcode == wire::rcode::badvers;
+        uint8_t opt[11] = {0, 0, 41};
+        put16(opt + 3, snap_->options.udp_max_payload);
+        opt[5] = static_cast<uint8_t>(rcode >> 4);                 // extended RCODE, upper 8 bits
+        opt[6] = 0;                                                 // EDNS version 0
+        opt[7] = q_.dnssec_ok ? 0x80 : 0;                           // RFC 3225 3: DO is copied
+        size_t at = w_.size();
+        w_.bytes(opt, sizeof opt);
+        if (!badvers && q_.nsid && !snap_->options.nsid.empty()) {
+            const std::string& id = snap_->options.nsid;
+            w_.u16(kOptionNsid);
+            w_.u16(static_cast<uint16_t>(id.size()));
+            w_.bytes(id.data(), id.size());
+        }
+        if (!badvers && q_.has_ecs && snap_->options.client_subnet) {   // RFC 7871 7.2.1
+            size_t bytes = (q_.ecs.source_prefix + 7u) / 8u;
+            w_.u16(kOptionEcs);
+            w_.u16(static_cast<uint16_t>(4 + bytes));
+            w_.u16(q_.ecs.family);
+            w_.u8(q_.ecs.source_prefix);
+            w_.u8(ecs_scope_);
+            w_.bytes(q_.ecs.address.data(), bytes);
+        }
+        put16(w_.data() + at + 9, static_cast<uint16_t>(w_.size() - at - 11));
+        ++arcount_;
+    }
+    uint8_t* h = w_.data();
+    if (aa_) h[2] |= 0x04;
+    if (tc_) h[2] |= 0x02;
+    h[3] = static_cast<uint8_t>((h[3] & 0xF0) | (rcode & 0x0F));
+    put16(h + 6, ancount_);
+    put16(h + 8, nscount_);
+    put16(h + 10, arcount_);
+    return w_.size();
+}
+
+bool Responder::put_record(std::string_view owner, uint16_t type, uint16_t klass, uint32_t ttl,
+                           std::string_view rdata) noexcept {
+    if (!w_.name(owner) || !w_.u16(type) || !w_.u16(klass) || !w_.u32(ttl)) return false;
+    size_t length_at = w_.size();
+    if (!w_.u16(0)) return false;
+    if (rt::rdata_name_compressible(type)) {
+        // RFC 1035 types: compress the names inside (RFC 3597 4 forbids it for others).
+        size_t fixed_before = type == rt::MX ? 2 : 0;
+        if (!w_.bytes(rdata.data(), fixed_before)) return false;
+        std::string_view rest = rdata.substr(fixed_before);
+        int names = type == rt::SOA ? 2 : 1;
+        for (int i = 0; i < names; ++i) {
+            size_t n = rdata_name_length(rest);
+            if (n == 0 || !w_.name(rest.substr(0, n))) return false;
+            rest.remove_prefix(n);
+        }
+        if (!w_.bytes(rest.data(), rest.size())) return false;
+    } else if (!w_.bytes(rdata.data(), rdata.size())) {
+        return false;
+    }
+    put16(w_.data() + length_at, static_cast<uint16_t>(w_.size() - length_at - 2));
+    return true;
+}
+
+bool Responder::put_rrset(Section s, std::string_view owner, const zones::Zone& zone,
+                          const zones::RRset& rrset) noexcept {
+    if (dropped_section_) return false;
+    auto mark = w_.mark();
+    uint16_t saved_an = ancount_, saved_ns = nscount_, saved_ar = arcount_;
+    std::string_view data = zone.rdata(rrset);
+    for (size_t at = 0; at + 2 <= data.size();) {
+        size_t len = (static_cast<uint8_t>(data[at]) << 8) | static_cast<uint8_t>(data[at + 1]);
+        if (!put_record(owner, rrset.type, kClassIn, rrset.ttl, data.substr(at + 2, len))) {
+            // RFC 2181 9: an RRset goes whole or not at all. Missing answer or authority data
+            // sets TC; missing additional data does not.
+            w_.rollback(mark);
+            ancount_ = saved_an;
+            nscount_ = saved_ns;
+            arcount_ = saved_ar;
+            if (s != Section::additional) {
+                tc_ = true;
+                dropped_section_ = true;
+            }
+            return false;
+        }
+        count(s);
+        at += 2 + len;
+    }
+    return true;
+}
+
+bool Responder::put_soa(const zones::Zone& zone) noexcept {
+    // RFC 2308 3: the SOA with TTL min(SOA TTL, MINIMUM) in negative answers.
+    zones::RRset soa = zone.soa();
+    soa.ttl = zone.negative_ttl();
+    return put_rrset(Section::authority, zone.origin(), zone, soa);
+}
+
+void Responder::put_glue(const zones::Zone& zone, std::string_view target) noexcept {
+    if (!zones::is_subdomain(target, zone.origin())) return;
+    int32_t n = zone.find_node(target);
+    if (n < 0) return;
+    const zones::Node& node = zone.node(static_cast<uint32_t>(n));
+    for (uint16_t t : {rt::A, rt::AAAA}) {
+        if (const zones::RRset* r = zone.rrset(node, t)) {
+            put_rrset(Section::additional, zone.name(node), zone, *r);
+        }
+    }
+}
+
+void Responder::put_additional_for(const zones::Zone& zone, const zones::RRset& rrset) noexcept {
+    size_t skip;
+    switch (rrset.type) {
+        case rt::NS: skip = 0; break;
+        case rt::MX: skip = 2; break;
+        case rt::SRV: skip = 6; break;
+        default: return;
+    }
+    std::string_view data = zone.rdata(rrset);
+    for (size_t at = 0; at + 2 <= data.size();) {
+        size_t len = (static_cast<uint8_t>(data[at]) << 8) | static_cast<uint8_t>(data[at + 1]);
+        std::string_view rd = data.substr(at + 2, len);
+        if (rd.size() > skip) {
+            std::string_view target = rd.substr(skip);
+            size_t n = rdata_name_length(target);
+            if (n != 0) {
+                target = target.substr(0, n);
+                // SRV targets keep their case in the zone; look them up lowercased.
+                std::array<char, 256>& buf = chain_[kMaxChain - 1];
+                std::memcpy(buf.data(), target.data(), n);
+                for (size_t i = 0; i < n; ++i) {
+                    if (buf[i] >= 'A' && buf[i] <= 'Z') buf[i] = static_cast<char>(buf[i] + 32);
+                }
+                put_glue(zone, std::string_view(buf.data(), n));
+            }
+        }
+        at += 2 + len;
+    }
+}
+
+bool Responder::put_balanced(std::string_view owner, const zones::Zone& zone, uint32_t node) noexcept {
+    const zones::Balance& b = zone.balances()[static_cast<size_t>(zone.node(node).balance)];
+    const bool want_v4 = q_.qtype == rt::A;
+    auto mark = w_.mark();
+    uint16_t saved = ancount_;
+    uint32_t written = 0;
+    for (const zones::Pool& pool : b.pools) {
+        for (const zones::Member& m : pool.members) {
+            if (m.address.is_v4() != want_v4) continue;
+            if (b.answers != 0 && written >= b.answers) break;
+            std::string_view rd(reinterpret_cast<const char*>(m.address.bytes.data()), want_v4 ? 4 : 16);
+            if (!put_record(owner, q_.qtype, kClassIn, b.ttl, rd)) {
+                w_.rollback(mark);
+                ancount_ = saved;
+                tc_ = true;
+                dropped_section_ = true;
+                return true;
+            }
+            ++ancount_;
+            ++written;
+        }
+        if (written > 0) break;   // spill over to the next pool only when this one is empty
+    }
+    return written > 0;
+}
+
+uint16_t Responder::resolve(const zones::Zone& zone) noexcept {
+    aa_ = true;
+    std::string_view name = q_.qname();
+    for (size_t hop = 0;; ++hop) {
+        zones::Found f = zone.find(name, q_.qtype);
+        const zones::Node& node = zone.node(f.node);
+        switch (f.kind) {
+            case zones::Lookup::hit: {
+                if (q_.qtype == rt::ANY) {
+                    // RFC 8482 4.2: answer with one RRset instead of everything; prefer the
+                    // addresses a client is most likely after, like other minimal-ANY servers.
+                    const zones::RRset* pick = nullptr;
+                    for (uint16_t t : {rt::A, rt::AAAA, rt::MX, rt::TXT, rt::CNAME, rt::NS, rt::SOA}) {
+                        if ((pick = zone.rrset(node, t)) != nullptr) break;
+                    }
+                    auto sets = zone.rrsets(node);
+                    if (pick == nullptr && !sets.empty()) pick = &sets.front();
+                    if (pick == nullptr) {   // a balanced name with no static data
+                        q_.qtype = rt::A;
+                        bool any = put_balanced(name, zone, f.node);
+                        q_.qtype = rt::ANY;
+                        if (!any) {
+                            q_.qtype = rt::AAAA;
+                            put_balanced(name, zone, f.node);
+                            q_.qtype = rt::ANY;
+                        }
+                        return wire::rcode::noerror;
+                    }
+                    put_rrset(Section::answer, name, zone, *pick);
+                    return wire::rcode::noerror;
+                }
+                const zones::RRset* r = zone.rrset(node, q_.qtype);
+                if (put_rrset(Section::answer, name, zone, *r)) put_additional_for(zone, *r);
+                return wire::rcode::noerror;
+            }
+            case zones::Lookup::balanced:
+                Counters::bump(counters_->balanced);
+                if (!put_balanced(name, zone, f.node) && !tc_) {
+                    Counters::bump(counters_->nodata);
+                    put_soa(zone);   // members of the other family only: NODATA
+                }
+                return wire::rcode::noerror;
+            case zones::Lookup::cname: {
+                const zones::RRset* r = zone.rrset(node, rt::CNAME);
+                if (!put_rrset(Section::answer, name, zone, *r)) return wire::rcode::noerror;
+                std::string_view rd = zone.rdata(*r).substr(2);
+                size_t n = rdata_name_length(rd);
+                if (n == 0 || !zones::is_subdomain(rd.substr(0, n), zone.origin()) || hop + 1 >= kMaxChain - 1) {
+                    return wire::rcode::noerror;   // out of zone: the resolver follows it
+                }
+                std::string_view target = rd.substr(0, n);   // zone data keeps CNAME targets lowercase
+                visited_[hop] = name;
+                for (size_t k = 0; k <= hop; ++k) {          // a loop: stop where it repeats
+                    if (visited_[k] == target) return wire::rcode::noerror;
+                }
+                std::memcpy(chain_[hop].data(), target.data(), n);
+                name = std::string_view(chain_[hop].data(), n);
+                continue;
+            }
+            case zones::Lookup::nodata:
+                Counters::bump(counters_->nodata);
+                put_soa(zone);
+                return wire::rcode::noerror;
+            case zones::Lookup::nxdomain:
+                put_soa(zone);
+                return wire::rcode::nxdomain;
+            case zones::Lookup::referral: {
+                // RFC 1034 4.3.2 3b: not authoritative below a cut; NS in authority, glue.
+                Counters::bump(counters_->referral);
+                if (hop == 0) aa_ = false;
+                const zones::RRset* ns = zone.rrset(node, rt::NS);
+                if (ns != nullptr && put_rrset(Section::authority, zone.name(node), zone, *ns)) {
+                    put_additional_for(zone, *ns);
+                }
+                return wire::rcode::noerror;
+            }
+        }
+        return wire::rcode::servfail;
+    }
+}
+
+uint16_t Responder::answer_chaos() noexcept {
+    // RFC 4892: id.server / hostname.bind, and the de-facto version.bind / version.server.
+    static constexpr char kIdServer[] = "\2id\6server";
+    static constexpr char kHostnameBind[] = "\10hostname\4bind";
+    static constexpr char kVersionBind[] = "\7version\4bind";
+    static constexpr char kVersionServer[] = "\7version\6server";
+    auto is = [&](const char* n, size_t len) { return q_.qname() == std::string_view(n, len + 1); };
+    const std::string* text = nullptr;
+    if (is(kIdServer, sizeof kIdServer - 1) || is(kHostnameBind, sizeof kHostnameBind - 1)) {
+        text = &snap_->options.identity;
+    } else if (is(kVersionBind, sizeof kVersionBind - 1) || is(kVersionServer, sizeof kVersionServer - 1)) {
+        text = &snap_->options.version;
+    }
+    if (text == nullptr || text->empty() || (q_.qtype != rt::TXT && q_.qtype != rt::ANY)) {
+        return wire::rcode::refused;
+    }
+    std::array<char, 256> rd{};
+    size_t len = std::min<size_t>(text->size(), 255);
+    rd[0] = static_cast<char>(len);
+    std::memcpy(rd.data() + 1, text->data(), len);
+    aa_ = true;
+    if (put_record(q_.qname(), rt::TXT, kClassChaos, 0, std::string_view(rd.data(), len + 1))) ++ancount_;
+    return wire::rcode::noerror;
+}
+
+size_t Responder::answer_tsig_badkey(const uint8_t* query, size_t length) noexcept {
+    // RFC 8945 5.2.2: a key we do not know -> NOTAUTH, and an unsigned TSIG RR with error BADKEY.
+    std::array<char, 256> key{};
+    size_t key_len = 0;
+    size_t pos = q_.tsig_offset;
+    if (!read_name(query, length, pos, key, key_len)) return finish(wire::rcode::formerr);
+    // Skip the owner to reach type/class/ttl/rdlength, then the algorithm name in RDATA.
+    while (pos < length && query[pos] != 0 && (query[pos] & 0xC0) != 0xC0) pos += query[pos] + 1u;
+    pos += (pos < length && (query[pos] & 0xC0) == 0xC0) ? 2 : 1;
+    size_t rdata = pos + 10;
+    std::array<char, 256> algorithm{};
+    size_t algorithm_len = 0;
+    if (rdata > length || !read_name(query, length, rdata, algorithm, algorithm_len)) {
+        return finish(wire::rcode::formerr);
+    }
+    size_t fixed = rdata + rdata_name_length(std::string_view(
+                               reinterpret_cast<const char*>(query + rdata), length - rdata));
+    if (fixed <= rdata || fixed + 10 > length) return finish(wire::rcode::formerr);
+    // time signed (6) + fudge (2)
+    std::array<char, 256 + 16> rd{};
+    std::memcpy(rd.data(), algorithm.data(), algorithm_len);
+    size_t n = algorithm_len;
+    std::memcpy(rd.data() + n, query + fixed, 8);
+    n += 8;
+    rd[n++] = 0;   // MAC size 0
+    rd[n++] = 0;
+    put16(reinterpret_cast<uint8_t*>(rd.data()) + n, q_.id);   // original ID
+    n += 2;
+    put16(reinterpret_cast<uint8_t*>(rd.data()) + n, wire::rcode::badkey);
+    n += 2;
+    rd[n++] = 0;   // other len
+    rd[n++] = 0;
+    // TSIG must be the last record: write OPT first (finish adds it), so emit TSIG ourselves.
+    size_t len = finish(wire::rcode::notauth);
+    w_.set_limit(w_.limit() + 512);
+    if (w_.name(std::string_view(key.data(), key_len), false) && w_.u16(rt::TSIG) && w_.u16(kClassAny) &&
+        w_.u32(0) && w_.u16(static_cast<uint16_t>(n)) && w_.bytes(rd.data(), n)) {
+        put16(w_.data() + 10, static_cast<uint16_t>(arcount_ + 1));
+        return w_.size();
+    }
+    return len;
+}
+
+size_t Responder::answer(std::span<const uint8_t> query, const Client& client, const Snapshot& snapshot,
+                         std::span<uint8_t> out, Counters& counters) noexcept {
+    snap_ = &snapshot;
+    counters_ = &counters;
+    client_ = &client;
+    Counters::bump(counters.queries);
+    Counters::bump(client.tcp ? counters.tcp : counters.udp);
+    bool question_ok = false;
+    const wire::Parse parsed = wire::parse_query(query.data(), query.size(), q_, question_ok);
+    if (parsed == wire::Parse::drop) {
+        Counters::bump(counters.dropped);
+        return 0;
+    }
+    size_t limit = 65535;
+    if (!client.tcp) {
+        limit = q_.has_edns ? std::clamp<size_t>(q_.udp_size, 512, snapshot.options.udp_max_payload) : 512;
+    }
+    limit = std::min(limit, out.size());
+    begin(out, limit, question_ok, query.data());
+
+    uint16_t rcode = wire::rcode::noerror;
+    if (parsed == wire::Parse::notimp) {
+        rcode = wire::rcode::notimp;
+    } else if (parsed == wire::Parse::formerr) {
+        rcode = wire::rcode::formerr;
+    } else if (q_.edns_bad_version) {
+        rcode = wire::rcode::badvers;   // RFC 6891 6.1.3
+    } else if (q_.has_tsig) {
+        Counters::bump(counters.notauth);
+        return answer_tsig_badkey(query.data(), query.size());
+    } else if (q_.qclass == kClassChaos) {
+        rcode = answer_chaos();
+    } else if (q_.qclass != kClassIn) {
+        rcode = wire::rcode::refused;
+    } else if (q_.qtype == rt::OPT || q_.qtype == rt::TSIG || q_.qtype == rt::TKEY) {
+        rcode = wire::rcode::formerr;   // meta types that cannot be asked for
+    } else if (q_.qtype == rt::AXFR || q_.qtype == rt::IXFR) {
+        rcode = wire::rcode::refused;   // zone transfers are not offered
+    } else {
+        const zones::Zone* zone = snapshot.zones.find(q_.qname());
+        if (zone == nullptr) {
+            rcode = wire::rcode::refused;
+        } else {
+            if (q_.qtype == rt::DS && q_.qname() == zone->origin()) {
+                // RFC 4035 3.1.4.1: DS lives in the parent; answer from it when we serve it.
+                std::string_view parent = zones::parent_name(zone->origin());
+                if (const zones::Zone* up = parent.empty() ? nullptr : snapshot.zones.find(parent)) zone = up;
+            }
+            if (q_.has_ecs && snapshot.options.client_subnet) Counters::bump(counters.ecs);
+            rcode = resolve(*zone);
+        }
+    }
+    switch (rcode) {
+        case wire::rcode::noerror: Counters::bump(counters.noerror); break;
+        case wire::rcode::nxdomain: Counters::bump(counters.nxdomain); break;
+        case wire::rcode::refused: Counters::bump(counters.refused); break;
+        case wire::rcode::formerr: Counters::bump(counters.formerr); break;
+        case wire::rcode::notimp: Counters::bump(counters.notimp); break;
+        case wire::rcode::badvers: Counters::bump(counters.badvers); break;
+        default: break;
+    }
+    if (tc_) Counters::bump(counters.truncated);
+    return finish(rcode);
+}
+
+}  // namespace dnsd

@@ -1,0 +1,70 @@
+// responder.hpp -- Responder::answer(): query bytes in, response bytes out (stages 3-6 of
+// STYLE.md 2). No sockets, no allocation, no locks, no exceptions.
+#pragma once
+
+#include <sys/socket.h>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "dnsd/snapshot.hpp"
+#include "dnsd/stats.hpp"
+#include "dnsd/wire.hpp"
+
+namespace zones {
+class Zone;
+struct RRset;
+}  // namespace zones
+
+namespace dnsd {
+
+/// Who asked, and how: decides the size limit and, for geo names, the location.
+struct Client {
+    const sockaddr* address = nullptr;  // may be null in tests
+    bool tcp = false;
+};
+
+/// One per worker thread: owns scratch space that a single answer needs.
+class Responder {
+public:
+    /// Writes the response for `query` into `out`; returns its length, 0 to send nothing.
+    size_t answer(std::span<const uint8_t> query, const Client& client, const Snapshot& snapshot,
+                  std::span<uint8_t> out, Counters& counters) noexcept;
+
+private:
+    enum class Section : uint8_t { answer, authority, additional };
+
+    void begin(std::span<uint8_t> out, size_t limit, bool question_ok, const uint8_t* query) noexcept;
+    size_t finish(uint16_t rcode) noexcept;
+    bool put_rrset(Section s, std::string_view owner, const zones::Zone& zone, const zones::RRset& rrset) noexcept;
+    bool put_record(std::string_view owner, uint16_t type, uint16_t klass, uint32_t ttl,
+                    std::string_view rdata) noexcept;
+    bool put_soa(const zones::Zone& zone) noexcept;
+    void put_additional_for(const zones::Zone& zone, const zones::RRset& rrset) noexcept;
+    void put_glue(const zones::Zone& zone, std::string_view target) noexcept;
+    bool put_balanced(std::string_view owner, const zones::Zone& zone, uint32_t node) noexcept;
+    uint16_t resolve(const zones::Zone& zone) noexcept;
+    uint16_t answer_chaos() noexcept;
+    size_t answer_tsig_badkey(const uint8_t* query, size_t length) noexcept;
+    void count(Section s) noexcept;
+
+    wire::Query q_;
+    wire::Writer w_{nullptr, 0};
+    const Snapshot* snap_ = nullptr;
+    Counters* counters_ = nullptr;
+    const Client* client_ = nullptr;
+    uint16_t ancount_ = 0, nscount_ = 0, arcount_ = 0;
+    bool aa_ = false;
+    bool tc_ = false;
+    bool dropped_section_ = false;     // an answer/authority RRset did not fit: stop adding
+    size_t opt_reserve_ = 0;
+    uint8_t ecs_scope_ = 0;
+    static constexpr size_t kMaxChain = 12;   // CNAME hops followed inside a zone
+    std::array<std::array<char, 256>, kMaxChain> chain_{};
+    std::array<std::string_view, kMaxChain> visited_{};
+};
+
+}  // namespace dnsd

@@ -1,0 +1,57 @@
+// server.hpp -- Server: owns the sockets and threads; UDP workers, the TCP loop, reload and exit.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dnsd/config.hpp"
+#include "dnsd/snapshot.hpp"
+#include "dnsd/stats.hpp"
+
+namespace dnsd {
+
+class Server {
+public:
+    explicit Server(Config config);
+    ~Server();
+    Server(const Server&) = delete;
+    Server& operator=(const Server&) = delete;
+
+    /// Loads the zones, binds every socket and starts the threads. Returns false (after
+    /// logging why: busy port, bad zone...) when it cannot serve.
+    bool start();
+    /// Blocks handling signals: SIGHUP reloads, SIGTERM/SIGINT drain and return. Returns the
+    /// process exit code.
+    int run();
+
+    /// Rebuilds the snapshot from the config file and zones; keeps the old one on error.
+    bool reload();
+    void stop();
+
+    [[nodiscard]] SnapshotHolder& snapshots() noexcept { return holder_; }
+    /// Sums every thread's counters.
+    [[nodiscard]] CounterTotals totals() const;
+
+private:
+    void udp_loop(int fd, Counters* counters);
+    void tcp_loop(std::vector<int> listeners, Counters* counters);
+    void free_retired();
+
+    Config config_;
+    SnapshotHolder holder_;
+    std::vector<std::shared_ptr<const Snapshot>> retired_;
+    std::atomic<bool> stopping_{false};
+    std::vector<int> fds_;
+    std::vector<std::thread> threads_;
+    std::vector<std::unique_ptr<Counters>> counters_;
+    int tcp_wake_[2] = {-1, -1};
+    // Copied at start: the TCP thread reads them while reload() replaces config_.
+    std::chrono::milliseconds tcp_idle_timeout_{10'000};
+    uint32_t tcp_max_connections_ = 1024;
+};
+
+}  // namespace dnsd

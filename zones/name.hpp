@@ -1,0 +1,47 @@
+// name.hpp -- domain names in wire format: parsing from presentation, printing, comparing.
+//
+// A name is held as its uncompressed wire bytes in a std::string (length-prefixed labels,
+// ending with the root's zero byte). Zone data keeps names lowercased so lookups are a
+// plain byte comparison; the case a client used survives only in the echoed question.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace zones {
+
+inline constexpr size_t kMaxNameLength = 255;   // RFC 1035 2.3.4, wire octets incl. the root
+inline constexpr size_t kMaxLabelLength = 63;
+
+/// Parses a presentation-format name (escapes \. and \DDD allowed). "@" is the origin; a
+/// name without a trailing dot is relative to `origin_wire`. Lowercases the result.
+/// Returns false and sets *error to a message saying what is wrong.
+bool parse_name(std::string_view text, std::string_view origin_wire, std::string* out,
+                std::string* error);
+
+/// Prints a wire name in presentation format with a trailing dot ("." for the root).
+std::string name_to_text(std::string_view wire);
+
+/// ASCII-lowercases the letters of a wire name in place (labels' length bytes are < 64, so
+/// they are never letters).
+void lowercase_name(std::string& wire);
+
+/// Number of labels, not counting the root.
+size_t label_count(std::string_view wire) noexcept;
+
+/// True when `name` equals `parent` or lies below it. Both lowercase wire names.
+bool is_subdomain(std::string_view name, std::string_view parent) noexcept;
+
+/// The name with its first label removed ("" for the root).
+std::string_view parent_name(std::string_view wire) noexcept;
+
+/// Hash of a lowercase wire name, used by the zone index.
+inline uint32_t hash_name(std::string_view wire) noexcept {
+    uint32_t h = 2166136261u;   // FNV-1a: short keys, good spread, cheap
+    for (char c : wire) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
+    return h;
+}
+
+}  // namespace zones

@@ -1,0 +1,47 @@
+// zone_set.cpp -- longest-suffix zone selection.
+#include "zones/zone_set.hpp"
+
+#include "zones/name.hpp"
+
+namespace zones {
+
+ZoneSet::ZoneSet(std::vector<std::shared_ptr<const Zone>> zones) : zones_(std::move(zones)) {
+    size_t cap = 16;
+    while (cap < zones_.size() * 2) cap *= 2;
+    index_.assign(cap, 0);
+    mask_ = static_cast<uint32_t>(cap - 1);
+    for (uint32_t i = 0; i < zones_.size(); ++i) {
+        uint32_t slot = hash_name(zones_[i]->origin()) & mask_;
+        while (index_[slot] != 0) slot = (slot + 1) & mask_;
+        index_[slot] = i + 1;
+        max_origin_labels_ = std::max(max_origin_labels_, label_count(zones_[i]->origin()));
+    }
+}
+
+const Zone* ZoneSet::find_exact(std::string_view origin) const noexcept {
+    if (index_.empty()) return nullptr;
+    uint32_t slot = hash_name(origin) & mask_;
+    for (uint32_t v; (v = index_[slot]) != 0; slot = (slot + 1) & mask_) {
+        const Zone* z = zones_[v - 1].get();
+        if (z->origin() == origin) return z;
+    }
+    return nullptr;
+}
+
+const Zone* ZoneSet::find(std::string_view qname) const noexcept {
+    if (zones_.empty()) return nullptr;
+    // Skip labels that no origin can be that long for, then try each suffix, longest first.
+    size_t labels = label_count(qname);
+    std::string_view name = qname;
+    while (labels > max_origin_labels_) {
+        name = parent_name(name);
+        --labels;
+    }
+    for (;;) {
+        if (const Zone* z = find_exact(name)) return z;
+        if (name.empty() || name[0] == '\0') return nullptr;
+        name = parent_name(name);
+    }
+}
+
+}  // namespace zones
