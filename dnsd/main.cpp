@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dnsd/config.hpp"
+#include "dnsd/control.hpp"
 #include "dnsd/reload.hpp"
 #include "dnsd/server.hpp"
 #include "zones/loader.hpp"
@@ -20,6 +21,7 @@ constexpr const char* kUsage =
     "  dnsd check [-c dnsd.toml | ZONE.toml ...]\n"
     "                                      validate; print every error as file:line:col\n"
     "  dnsd import ZONEFILE ORIGIN         print an RFC 1035 zone file as a TOML zone\n"
+    "  dnsd status [-c dnsd.toml] [--json] health of every balanced name (needs [control] http)\n"
     "  dnsd --version\n";
 
 void print_errors(const common::Errors& errors) {
@@ -86,6 +88,37 @@ int run_import(const std::vector<std::string>& args) {
     return 0;
 }
 
+int run_status(const std::vector<std::string>& args) {
+    std::string config_path = "dnsd.toml";
+    bool json = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "-c" && i + 1 < args.size()) {
+            config_path = args[++i];
+        } else if (args[i] == "--json") {
+            json = true;
+        } else {
+            std::fputs(kUsage, stderr);
+            return 2;
+        }
+    }
+    auto config = dnsd::load_config(config_path);
+    if (!config) {
+        print_errors(config.error());
+        return 1;
+    }
+    if (config->control_http.empty()) {
+        std::fprintf(stderr, "%s has no [control] http address: dnsd status needs it\n", config_path.c_str());
+        return 1;
+    }
+    std::string body, error;
+    if (!dnsd::http_get(config->control_http, json ? "/status.json" : "/status", &body, &error)) {
+        std::fprintf(stderr, "%s\n", error.c_str());
+        return 1;
+    }
+    std::fwrite(body.data(), 1, body.size(), stdout);
+    return 0;
+}
+
 int run_server(const std::string& config_path) {
     auto config = dnsd::load_config(config_path);
     if (!config) {
@@ -112,6 +145,7 @@ int main(int argc, char** argv) {
     std::vector<std::string> args(argv + 1, argv + argc);
     if (!args.empty() && args[0] == "check") return run_check({args.begin() + 1, args.end()});
     if (!args.empty() && args[0] == "import") return run_import({args.begin() + 1, args.end()});
+    if (!args.empty() && args[0] == "status") return run_status({args.begin() + 1, args.end()});
     if (!args.empty() && (args[0] == "--version" || args[0] == "version")) {
         std::printf("dnsd %s\n", DNSD_VERSION);
         return 0;

@@ -1,9 +1,14 @@
 // responder.cpp -- answering one query: RFC 1034 4.3.2 with RFC 2181, 2308, 4592, 6891, 8482.
 #include "dnsd/responder.hpp"
 
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <cstring>
 
+#include "geo/address.hpp"
+#include "geo/decision_cache.hpp"
+#include "geo/location_cache.hpp"
 #include "zones/name.hpp"
 #include "zones/rrtype.hpp"
 #include "zones/zone.hpp"
@@ -54,6 +59,17 @@ bool read_name(const uint8_t* p, size_t length, size_t pos, std::array<char, 256
 }
 
 }  // namespace
+
+Responder::Responder()
+    : locations_(std::make_unique<geo::LocationCache>()),
+      decisions_(std::make_unique<geo::DecisionCache>()),
+      client_address_(std::make_unique<geo::Address>()) {
+    select_.locations = locations_.get();
+    select_.decisions = decisions_.get();
+    select_.rng ^= reinterpret_cast<uintptr_t>(this);   // workers draw different sequences
+}
+
+Responder::~Responder() = default;
 
 void Responder::count(Section s) noexcept {
     switch (s) {
@@ -227,30 +243,69 @@ void Responder::put_additional_for(const zones::Zone& zone, const zones::RRset& 
     }
 }
 
-bool Responder::put_balanced(std::string_view owner, const zones::Zone& zone, uint32_t node) noexcept {
-    const zones::Balance& b = zone.balances()[static_cast<size_t>(zone.node(node).balance)];
-    const bool want_v4 = q_.qtype == rt::A;
+void Responder::locate_client() noexcept {
+    // The client for geo purposes: the EDNS Client Subnet when present and honoured (RFC 7871
+    // 7.1.2: source prefix 0 means "do not use my subnet"), else the packet's source.
+    if (client_located_) return;
+    client_located_ = true;
+    client_known_ = false;
+    if (q_.has_ecs && snap_->options.client_subnet && q_.ecs.source_prefix > 0) {
+        // RFC 7871 11.1: do not look deeper than /24 (IPv4) or /56 (IPv6).
+        const bool v4 = q_.ecs.family == 1;
+        uint8_t prefix = std::min<uint8_t>(q_.ecs.source_prefix, v4 ? 24 : 56);
+        geo::Address a = v4 ? geo::Address::v4(std::span<const uint8_t, 4>(q_.ecs.address.data(), 4))
+                            : geo::Address::v6(std::span<const uint8_t, 16>(q_.ecs.address.data(), 16));
+        *client_address_ = a.truncated(prefix);
+        client_prefix_ = q_.ecs.source_prefix;
+        client_known_ = true;
+        return;
+    }
+    if (client_->address == nullptr) return;
+    socklen_t len = client_->address->sa_family == AF_INET6 ? sizeof(sockaddr_in6) : sizeof(sockaddr_in);
+    if (auto a = geo::Address::from_sockaddr(client_->address, len)) {
+        *client_address_ = *a;
+        client_prefix_ = a->bit_length();
+        client_known_ = true;
+    }
+}
+
+bool Responder::put_balanced(std::string_view owner, const zones::Zone& zone, uint32_t node, uint16_t qtype) noexcept {
+    const auto index = static_cast<size_t>(zone.node(node).balance);
+    if (plans_ == nullptr || index >= plans_->size()) return false;
+    const BalancePlan& plan = (*plans_)[index];
+    SelectInput in;
+    in.ipv6 = qtype == rt::AAAA;
+    in.health = snap_->health.get();
+    in.locator = snap_->locator.get();
+    if (plan.policy == zones::Policy::geo || plan.policy == zones::Policy::nearest) {
+        locate_client();
+        if (client_known_) {
+            in.client = client_address_.get();
+            in.client_prefix = client_prefix_;
+        }
+    }
+    select_members(plan, in, select_, selection_);
+    if (selection_.failed_open) Counters::bump(counters_->fail_open);
+    if (selection_.used_location && q_.has_ecs) {
+        // RFC 7871 7.2.1: the scope says how much of the address the answer depended on; it
+        // never claims more than the client gave.
+        ecs_scope_ = std::max(ecs_scope_, std::min(selection_.scope, q_.ecs.source_prefix));
+    }
     auto mark = w_.mark();
     uint16_t saved = ancount_;
-    uint32_t written = 0;
-    for (const zones::Pool& pool : b.pools) {
-        for (const zones::Member& m : pool.members) {
-            if (m.address.is_v4() != want_v4) continue;
-            if (b.answers != 0 && written >= b.answers) break;
-            std::string_view rd(reinterpret_cast<const char*>(m.address.bytes.data()), want_v4 ? 4 : 16);
-            if (!put_record(owner, q_.qtype, kClassIn, b.ttl, rd)) {
-                w_.rollback(mark);
-                ancount_ = saved;
-                tc_ = true;
-                dropped_section_ = true;
-                return true;
-            }
-            ++ancount_;
-            ++written;
+    const size_t length = in.ipv6 ? 16 : 4;
+    for (size_t i = 0; i < selection_.count; ++i) {
+        std::string_view rd(reinterpret_cast<const char*>(selection_.members[i]->address.data()), length);
+        if (!put_record(owner, qtype, kClassIn, plan.ttl, rd)) {
+            w_.rollback(mark);
+            ancount_ = saved;
+            tc_ = true;
+            dropped_section_ = true;
+            return true;
         }
-        if (written > 0) break;   // spill over to the next pool only when this one is empty
+        ++ancount_;
     }
-    return written > 0;
+    return selection_.count > 0;
 }
 
 uint16_t Responder::resolve(const zones::Zone& zone) noexcept {
@@ -271,14 +326,7 @@ uint16_t Responder::resolve(const zones::Zone& zone) noexcept {
                     auto sets = zone.rrsets(node);
                     if (pick == nullptr && !sets.empty()) pick = &sets.front();
                     if (pick == nullptr) {   // a balanced name with no static data
-                        q_.qtype = rt::A;
-                        bool any = put_balanced(name, zone, f.node);
-                        q_.qtype = rt::ANY;
-                        if (!any) {
-                            q_.qtype = rt::AAAA;
-                            put_balanced(name, zone, f.node);
-                            q_.qtype = rt::ANY;
-                        }
+                        if (!put_balanced(name, zone, f.node, rt::A)) put_balanced(name, zone, f.node, rt::AAAA);
                         return wire::rcode::noerror;
                     }
                     put_rrset(Section::answer, name, zone, *pick);
@@ -290,7 +338,7 @@ uint16_t Responder::resolve(const zones::Zone& zone) noexcept {
             }
             case zones::Lookup::balanced:
                 Counters::bump(counters_->balanced);
-                if (!put_balanced(name, zone, f.node) && !tc_) {
+                if (!put_balanced(name, zone, f.node, q_.qtype) && !tc_) {
                     Counters::bump(counters_->nodata);
                     put_soa(zone);   // members of the other family only: NODATA
                 }
@@ -407,6 +455,8 @@ size_t Responder::answer(std::span<const uint8_t> query, const Client& client, c
     snap_ = &snapshot;
     counters_ = &counters;
     client_ = &client;
+    client_located_ = false;
+    decisions_->sync(snapshot.generation);   // geo decisions are valid for one snapshot
     Counters::bump(counters.queries);
     Counters::bump(client.tcp ? counters.tcp : counters.udp);
     bool question_ok = false;
@@ -441,14 +491,22 @@ size_t Responder::answer(std::span<const uint8_t> query, const Client& client, c
     } else if (q_.qtype == rt::AXFR || q_.qtype == rt::IXFR) {
         rcode = wire::rcode::refused;   // zone transfers are not offered
     } else {
-        const zones::Zone* zone = snapshot.zones.find(q_.qname());
+        const int32_t zone_index = snapshot.zones.find_index(q_.qname());
+        const zones::Zone* zone = zone_index < 0 ? nullptr : snapshot.zones.zones()[static_cast<size_t>(zone_index)].get();
+        plans_ = zone_index < 0 || static_cast<size_t>(zone_index) >= snapshot.plans.size()
+                     ? nullptr
+                     : &snapshot.plans[static_cast<size_t>(zone_index)];
         if (zone == nullptr) {
             rcode = wire::rcode::refused;
         } else {
             if (q_.qtype == rt::DS && q_.qname() == zone->origin()) {
                 // RFC 4035 3.1.4.1: DS lives in the parent; answer from it when we serve it.
                 std::string_view parent = zones::parent_name(zone->origin());
-                if (const zones::Zone* up = parent.empty() ? nullptr : snapshot.zones.find(parent)) zone = up;
+                int32_t up = parent.empty() ? -1 : snapshot.zones.find_index(parent);
+                if (up >= 0) {
+                    zone = snapshot.zones.zones()[static_cast<size_t>(up)].get();
+                    plans_ = static_cast<size_t>(up) < snapshot.plans.size() ? &snapshot.plans[static_cast<size_t>(up)] : nullptr;
+                }
             }
             if (q_.has_ecs && snapshot.options.client_subnet) Counters::bump(counters.ecs);
             rcode = resolve(*zone);

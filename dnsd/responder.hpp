@@ -7,9 +7,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string_view>
 
+#include "dnsd/balance.hpp"
 #include "dnsd/snapshot.hpp"
 #include "dnsd/stats.hpp"
 #include "dnsd/wire.hpp"
@@ -30,6 +32,11 @@ struct Client {
 /// One per worker thread: owns scratch space that a single answer needs.
 class Responder {
 public:
+    Responder();
+    ~Responder();
+    Responder(const Responder&) = delete;
+    Responder& operator=(const Responder&) = delete;
+
     /// Writes the response for `query` into `out`; returns its length, 0 to send nothing.
     size_t answer(std::span<const uint8_t> query, const Client& client, const Snapshot& snapshot,
                   std::span<uint8_t> out, Counters& counters) noexcept;
@@ -45,8 +52,9 @@ private:
     bool put_soa(const zones::Zone& zone) noexcept;
     void put_additional_for(const zones::Zone& zone, const zones::RRset& rrset) noexcept;
     void put_glue(const zones::Zone& zone, std::string_view target) noexcept;
-    bool put_balanced(std::string_view owner, const zones::Zone& zone, uint32_t node) noexcept;
+    bool put_balanced(std::string_view owner, const zones::Zone& zone, uint32_t node, uint16_t qtype) noexcept;
     uint16_t resolve(const zones::Zone& zone) noexcept;
+    void locate_client() noexcept;
     uint16_t answer_chaos() noexcept;
     size_t answer_tsig_badkey(const uint8_t* query, size_t length) noexcept;
     void count(Section s) noexcept;
@@ -65,6 +73,16 @@ private:
     static constexpr size_t kMaxChain = 12;   // CNAME hops followed inside a zone
     std::array<std::array<char, 256>, kMaxChain> chain_{};
     std::array<std::string_view, kMaxChain> visited_{};
+    // Balanced names: the zone's plans, per-worker selection state and geo caches.
+    const std::vector<BalancePlan>* plans_ = nullptr;
+    SelectState select_;
+    Selection selection_;
+    std::unique_ptr<geo::LocationCache> locations_;
+    std::unique_ptr<geo::DecisionCache> decisions_;
+    std::unique_ptr<geo::Address> client_address_;
+    bool client_located_ = false;
+    bool client_known_ = false;
+    uint8_t client_prefix_ = 0;
 };
 
 }  // namespace dnsd

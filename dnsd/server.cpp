@@ -15,6 +15,7 @@
 #include "dnsd/log.hpp"
 #include "dnsd/reload.hpp"
 #include "dnsd/responder.hpp"
+#include "dnsd/status.hpp"
 
 namespace dnsd {
 namespace {
@@ -63,7 +64,7 @@ bool Server::start() {
         log("not starting: the configuration has %zu error(s)", snapshot.error().size());
         return false;
     }
-    holder_.publish(*snapshot);
+    adopt(*snapshot);
     size_t zone_count = (*snapshot)->zones.zones().size();
 
     unsigned threads = config_.threads != 0 ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
@@ -106,6 +107,12 @@ bool Server::start() {
     counters_.push_back(std::make_unique<Counters>());
     threads_.emplace_back(&Server::tcp_loop, this, tcp, counters_.back().get());
 
+    prober_.on_transition([](const health::Transition& t) { log("%s", health::format_transition(t).c_str()); });
+    prober_.start();
+    if (!config_.control_http.empty() &&
+        !control_.start(config_.control_http, [this](const std::string& path) { return control(path); })) {
+        return false;
+    }
     std::string where;
     for (const auto& a : config_.listen) where += (where.empty() ? "" : ", ") + a.text;
     log("serving %zu zone(s) on %s with %u UDP worker(s) per address", zone_count, where.c_str(), threads);
@@ -129,10 +136,25 @@ bool Server::reload() {
         return false;
     }
     retired_.push_back(holder_.get());
-    holder_.publish(*snapshot);
+    adopt(*snapshot);
     config_ = std::move(*config);
     log("reloaded: serving %zu zone(s)", (*snapshot)->zones.zones().size());
     return true;
+}
+
+void Server::adopt(std::shared_ptr<const Snapshot> snapshot) {
+    // The prober learns the new targets (keeping the state of unchanged ones) before answers
+    // can read the new table.
+    prober_.set_targets(snapshot->health, snapshot->targets);
+    holder_.publish(std::move(snapshot));
+}
+
+ControlServer::Reply Server::control(const std::string& path) const {
+    auto snapshot = holder_.get();
+    if (path == "/status") return {200, "text/plain; charset=utf-8", status_text(*snapshot)};
+    if (path == "/status.json") return {200, "application/json", status_json(*snapshot)};
+    if (path == "/metrics") return {200, "text/plain; version=0.0.4", metrics_text(*snapshot, totals())};
+    return {404, "text/plain", "try /status, /status.json or /metrics\n"};
 }
 
 void Server::free_retired() {
@@ -143,6 +165,8 @@ void Server::free_retired() {
 
 void Server::stop() {
     if (stopping_.exchange(true)) return;
+    control_.stop();
+    prober_.stop();
     if (tcp_wake_[1] >= 0) {
         char c = 1;
         (void)::write(tcp_wake_[1], &c, 1);

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "dnsd/config.hpp"
+#include "dnsd/control.hpp"
+#include "health/prober.hpp"
 #include "dnsd/snapshot.hpp"
 #include "dnsd/stats.hpp"
 
@@ -40,8 +42,12 @@ private:
     void udp_loop(int fd, Counters* counters);
     void tcp_loop(std::vector<int> listeners, Counters* counters);
     void free_retired();
+    void adopt(std::shared_ptr<const Snapshot> snapshot);
+    ControlServer::Reply control(const std::string& path) const;
 
     Config config_;
+    health::Prober prober_;
+    ControlServer control_;
     SnapshotHolder holder_;
     std::vector<std::shared_ptr<const Snapshot>> retired_;
     std::atomic<bool> stopping_{false};

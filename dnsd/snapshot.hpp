@@ -7,8 +7,16 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
+#include "dnsd/balance.hpp"
+#include "health/status_table.hpp"
+#include "health/target.hpp"
 #include "zones/zone_set.hpp"
+
+namespace geo {
+class Locator;
+}
 
 namespace dnsd {
 
@@ -21,10 +29,16 @@ struct AnswerOptions {
     std::string version;               // CHAOS version.bind / version.server; "" = REFUSED
 };
 
+/// Immutable after publish, except the health words inside `health`, which only the prober
+/// thread writes (STYLE.md 7).
 struct Snapshot {
     zones::ZoneSet zones;
+    std::vector<std::vector<BalancePlan>> plans;   // [zone index][balance index]
+    std::shared_ptr<health::StatusTable> health;   // slot per (check, address)
+    std::vector<health::Target> targets;           // slot -> what is probed, for status
+    std::shared_ptr<const geo::Locator> locator;   // may be empty
     AnswerOptions options;
-    uint64_t generation = 0;
+    uint64_t generation = 0;                       // distinct per snapshot: geo cache key
 };
 
 /// Holds the current snapshot. publish() from the control thread; workers call

@@ -18,18 +18,17 @@ ZoneSet::ZoneSet(std::vector<std::shared_ptr<const Zone>> zones) : zones_(std::m
     }
 }
 
-const Zone* ZoneSet::find_exact(std::string_view origin) const noexcept {
-    if (index_.empty()) return nullptr;
+int32_t ZoneSet::find_exact_index(std::string_view origin) const noexcept {
+    if (index_.empty()) return -1;
     uint32_t slot = hash_name(origin) & mask_;
     for (uint32_t v; (v = index_[slot]) != 0; slot = (slot + 1) & mask_) {
-        const Zone* z = zones_[v - 1].get();
-        if (z->origin() == origin) return z;
+        if (zones_[v - 1]->origin() == origin) return static_cast<int32_t>(v - 1);
     }
-    return nullptr;
+    return -1;
 }
 
-const Zone* ZoneSet::find(std::string_view qname) const noexcept {
-    if (zones_.empty()) return nullptr;
+int32_t ZoneSet::find_index(std::string_view qname) const noexcept {
+    if (zones_.empty()) return -1;
     // Skip labels that no origin can be that long for, then try each suffix, longest first.
     size_t labels = label_count(qname);
     std::string_view name = qname;
@@ -38,8 +37,8 @@ const Zone* ZoneSet::find(std::string_view qname) const noexcept {
         --labels;
     }
     for (;;) {
-        if (const Zone* z = find_exact(name)) return z;
-        if (name.empty() || name[0] == '\0') return nullptr;
+        if (int32_t i = find_exact_index(name); i >= 0) return i;
+        if (name.empty() || name[0] == '\0') return -1;
         name = parent_name(name);
     }
 }

@@ -17,9 +17,18 @@ public:
     explicit ZoneSet(std::vector<std::shared_ptr<const Zone>> zones);
 
     /// The zone with the longest origin that is a suffix of `qname` (lowercase wire), or null.
-    [[nodiscard]] const Zone* find(std::string_view qname) const noexcept;
+    [[nodiscard]] const Zone* find(std::string_view qname) const noexcept {
+        int32_t i = find_index(qname);
+        return i < 0 ? nullptr : zones_[static_cast<size_t>(i)].get();
+    }
+    /// Like find(), as the position in zones() (-1 when none).
+    [[nodiscard]] int32_t find_index(std::string_view qname) const noexcept;
     /// The zone whose origin is exactly `origin`, or null.
-    [[nodiscard]] const Zone* find_exact(std::string_view origin) const noexcept;
+    [[nodiscard]] const Zone* find_exact(std::string_view origin) const noexcept {
+        int32_t i = find_exact_index(origin);
+        return i < 0 ? nullptr : zones_[static_cast<size_t>(i)].get();
+    }
+    [[nodiscard]] int32_t find_exact_index(std::string_view origin) const noexcept;
     [[nodiscard]] const std::vector<std::shared_ptr<const Zone>>& zones() const noexcept { return zones_; }
     [[nodiscard]] bool empty() const noexcept { return zones_.empty(); }
 
