@@ -25,6 +25,8 @@ constexpr uint16_t kClassChaos = 3;
 constexpr uint16_t kClassAny = 255;
 constexpr uint16_t kOptionNsid = 3;
 constexpr uint16_t kOptionEcs = 8;
+constexpr uint16_t kOptionEde = 15;       // RFC 8914 Extended DNS Errors
+constexpr uint16_t kEdeNotAuthoritative = 20;
 
 // Length of the uncompressed wire name at the start of `s` (0 when malformed).
 size_t rdata_name_length(std::string_view s) noexcept {
@@ -87,7 +89,7 @@ void Responder::begin(std::span<uint8_t> out, size_t limit, bool question_ok, co
     uint8_t h[wire::kHeaderSize] = {};
     put16(h, q_.id);
     h[2] = static_cast<uint8_t>(0x80u | (q_.opcode << 3) | (q_.rd ? 1u : 0u));
-    h[3] = q_.cd ? 0x10 : 0x00;   // RFC 4035 3.1.6: CD is copied
+    h[3] = 0;   // CD is not copied: dnsd is not DNSSEC-aware (RFC 4035 3.1.6 binds those that are), as Knot and NSD
     h[5] = question_ok ? 1 : 0;
     w_.bytes(h, sizeof h);
     if (question_ok) {
@@ -129,6 +131,11 @@ size_t Responder::finish(uint16_t rcode) noexcept {
             w_.u8(q_.ecs.source_prefix);
             w_.u8(ecs_scope_);
             w_.bytes(q_.ecs.address.data(), bytes);
+        }
+        if (rcode == wire::rcode::refused) {   // RFC 8914 4.21: say why, as Knot and NSD do
+            w_.u16(kOptionEde);
+            w_.u16(2);
+            w_.u16(kEdeNotAuthoritative);
         }
         put16(w_.data() + at + 9, static_cast<uint16_t>(w_.size() - at - 11));
         ++arcount_;
@@ -185,6 +192,8 @@ bool Responder::put_rrset(Section s, std::string_view owner, const zones::Zone& 
             if (s != Section::additional) {
                 tc_ = true;
                 dropped_section_ = true;
+            } else if (glue_required_) {
+                tc_ = true;   // RFC 9471 3: in-domain glue that does not fit sets TC
             }
             return false;
         }
@@ -203,6 +212,8 @@ bool Responder::put_soa(const zones::Zone& zone) noexcept {
 
 void Responder::put_glue(const zones::Zone& zone, std::string_view target) noexcept {
     if (!zones::is_subdomain(target, zone.origin())) return;
+    // In a referral, glue for name servers below the cut is required (RFC 9471).
+    glue_required_ = !cut_.empty() && zones::is_subdomain(target, cut_);
     int32_t n = zone.find_node(target);
     if (n < 0) return;
     const zones::Node& node = zone.node(static_cast<uint32_t>(n));
@@ -211,6 +222,7 @@ void Responder::put_glue(const zones::Zone& zone, std::string_view target) noexc
             put_rrset(Section::additional, zone.name(node), zone, *r);
         }
     }
+    glue_required_ = false;
 }
 
 void Responder::put_additional_for(const zones::Zone& zone, const zones::RRset& rrset) noexcept {
@@ -373,7 +385,9 @@ uint16_t Responder::resolve(const zones::Zone& zone) noexcept {
                 if (hop == 0) aa_ = false;
                 const zones::RRset* ns = zone.rrset(node, rt::NS);
                 if (ns != nullptr && put_rrset(Section::authority, zone.name(node), zone, *ns)) {
+                    cut_ = zone.name(node);
                     put_additional_for(zone, *ns);
+                    cut_ = {};
                 }
                 return wire::rcode::noerror;
             }
@@ -474,8 +488,14 @@ size_t Responder::answer(std::span<const uint8_t> query, const Client& client, c
 
     uint16_t rcode = wire::rcode::noerror;
     if (parsed == wire::Parse::notimp) {
-        rcode = wire::rcode::notimp;
+        // NOTIFY: we have no primaries to accept one from (REFUSED, as NSD; RFC 1996 leaves it
+        // open). Every other opcode is not implemented (RFC 1035 4.1.1, RFC 2136 3 for UPDATE).
+        rcode = q_.opcode == 4 ? wire::rcode::refused : wire::rcode::notimp;
     } else if (parsed == wire::Parse::formerr) {
+        // No OPT in FORMERR: the OPT itself may be what was malformed (Knot and NSD agree).
+        q_.has_edns = false;
+        opt_reserve_ = 0;
+        w_.set_limit(limit);
         rcode = wire::rcode::formerr;
     } else if (q_.edns_bad_version) {
         rcode = wire::rcode::badvers;   // RFC 6891 6.1.3
@@ -484,12 +504,12 @@ size_t Responder::answer(std::span<const uint8_t> query, const Client& client, c
         return answer_tsig_badkey(query.data(), query.size());
     } else if (q_.qclass == kClassChaos) {
         rcode = answer_chaos();
-    } else if (q_.qclass != kClassIn) {
-        rcode = wire::rcode::refused;
-    } else if (q_.qtype == rt::OPT || q_.qtype == rt::TSIG || q_.qtype == rt::TKEY) {
-        rcode = wire::rcode::formerr;   // meta types that cannot be asked for
+    } else if (q_.qclass != kClassIn && q_.qclass != kClassAny) {
+        rcode = wire::rcode::refused;   // we serve class IN only
+    } else if (q_.qtype == rt::AXFR && !client.tcp) {
+        rcode = wire::rcode::notimp;    // RFC 5936 4.2: AXFR is a TCP affair
     } else if (q_.qtype == rt::AXFR || q_.qtype == rt::IXFR) {
-        rcode = wire::rcode::refused;   // zone transfers are not offered
+        rcode = wire::rcode::refused;   // zone transfers are not offered (RFC 5936 4.2 suggests REFUSED)
     } else {
         const int32_t zone_index = snapshot.zones.find_index(q_.qname());
         const zones::Zone* zone = zone_index < 0 ? nullptr : snapshot.zones.zones()[static_cast<size_t>(zone_index)].get();

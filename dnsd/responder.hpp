@@ -67,7 +67,9 @@ private:
     uint16_t ancount_ = 0, nscount_ = 0, arcount_ = 0;
     bool aa_ = false;
     bool tc_ = false;
-    bool dropped_section_ = false;     // an answer/authority RRset did not fit: stop adding
+    bool dropped_section_ = false;
+    bool glue_required_ = false;       // the additional RRset being added is RFC 9471 glue
+    std::string_view cut_;             // the delegation of a referral being written     // an answer/authority RRset did not fit: stop adding
     size_t opt_reserve_ = 0;
     uint8_t ecs_scope_ = 0;
     static constexpr size_t kMaxChain = 12;   // CNAME hops followed inside a zone

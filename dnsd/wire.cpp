@@ -62,10 +62,14 @@ bool parse_edns_options(const uint8_t* p, size_t length, Query& q) noexcept {
                 q.has_ecs = true;
                 break;
             }
-            case kOptionCookie:   // RFC 7873 5.2.2: client cookie 8, server cookie 8..32
-                if (olen != 8 && (olen < 16 || olen > 40)) return false;
-                q.cookie_length = static_cast<uint8_t>(olen);
-                std::memcpy(q.cookie.data(), o, olen);
+            case kOptionCookie:
+                // Cookies are not implemented: like Knot and NSD without them, a malformed one
+                // is ignored rather than answered with FORMERR (RFC 7873 5.2.2 applies to
+                // servers that implement cookies).
+                if (olen == 8 || (olen >= 16 && olen <= 40)) {
+                    q.cookie_length = static_cast<uint8_t>(olen);
+                    std::memcpy(q.cookie.data(), o, olen);
+                }
                 break;
             default:   // RFC 6891 6.1.2: unknown options are ignored
                 break;
@@ -128,11 +132,12 @@ Parse parse_query(const uint8_t* p, size_t length, Query& q, bool& question_ok) 
             question_ok = true;
         }
     }
-    if (q.opcode != 0) return Parse::notimp;
     if (!question_ok) return Parse::formerr;   // includes QDCOUNT != 1 (RFC 9619)
 
     for (uint32_t i = 0; i < uint32_t{ancount} + nscount; ++i) {
         if (!skip_name(p, length, pos) || length - pos < 10) return Parse::formerr;
+        uint16_t type = get16(p + pos);
+        if (type == kTypeOpt || type == kTypeTsig) return Parse::formerr;   // only in additional
         size_t rdlength = get16(p + pos + 8);
         pos += 10;
         if (rdlength > length - pos) return Parse::formerr;
@@ -165,7 +170,7 @@ Parse parse_query(const uint8_t* p, size_t length, Query& q, bool& question_ok) 
         pos = rdata + rdlength;
     }
     if (pos != length) return Parse::formerr;   // trailing garbage
-    return Parse::ok;
+    return q.opcode == 0 ? Parse::ok : Parse::notimp;
 }
 
 bool Writer::bytes(const void* p, size_t n) noexcept {

@@ -6,7 +6,7 @@ set -euo pipefail
 need=(g++ cmake ninja-build pkg-config libldns-dev libc-ares-dev libmaxminddb-dev libtoml11-dev libgtest-dev)
 case "${1:-build}" in
   build) ;;
-  test)  need+=(dnsutils knot knot-dnsutils ldnsutils mmdb-bin) ;;
+  test)  need+=(dnsutils knot nsd knot-dnsutils ldnsutils mmdb-bin) ;;
   bench) need+=(dnsutils knot nsd gdnsd dnsperf valgrind) ;;
   *) echo "usage: $0 [build|test|bench]" >&2; exit 2 ;;
 esac

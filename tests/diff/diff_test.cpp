@@ -128,7 +128,42 @@ constexpr KnownDifference knot_vs_nsd[] = {
 ///   {"opcode-notify", "rcode", "NOTIFY: dnsd NOTIMP (it has no secondaries), Knot NOTAUTH",
 ///    "RFC 1996 section 3.7 / RFC 1035 4.1.1: NOTIMP for an unsupported kind of query"},
 /// (turn the std::array below into a plain array when adding the first one).
-constexpr std::array<KnownDifference, 0> knot_vs_dnsd{};
+constexpr KnownDifference knot_vs_dnsd[] = {
+    {"edns-ecs4 edns-ecs6 edns-ecs-zero", "edns",
+     "dnsd supports EDNS Client Subnet and echoes the option with SCOPE 0 for a static name; "
+     "Knot without its geoip module ignores the option",
+     "RFC 7871 section 7.2.1: a server that implements ECS includes the option, SCOPE 0 when the "
+     "answer does not depend on the client's subnet (issue #4)"},
+    {"opcode-notify", "rcode",
+     "NOTIFY: dnsd REFUSED (it is never a secondary, so no primary may notify it; as NSD), Knot "
+     "NOTAUTH",
+     "RFC 1996 does not name the rcode for a NOTIFY that is not accepted"},
+    {"opcode-update", "rcode", "UPDATE: dnsd NOTIMP (as NSD), Knot NOTAUTH",
+     "RFC 2136 section 3: NOTIMP when UPDATE is not supported"},
+    {"qtype-axfr-tcp qtype-ixfr-udp", "rcode",
+     "zone transfer: dnsd REFUSED (as NSD), Knot NOTAUTH",
+     "RFC 5936 section 4.2 suggests REFUSED for a transfer that is not allowed"},
+    {"qtype-zero", "rcode flags authority", "QTYPE 0: dnsd NODATA (as NSD), Knot NOTIMP",
+     "RFC 6895 section 3.1 reserves type 0 without saying how to answer it"},
+    {"edns-opt-owner", "all",
+     "OPT with a non-root owner: dnsd FORMERR (as NSD), Knot ignores the owner and answers",
+     "RFC 6891 section 6.1.2: the OPT owner MUST be 0 (root)"},
+    {"bad-opt-owner-ptr", "rcode",
+     "OPT owner compressed to a non-root name: dnsd FORMERR (as NSD), Knot answers",
+     "RFC 6891 section 6.1.2: the OPT owner MUST be 0 (root)"},
+    {"tsig-refused", "rcode additional",
+     "unknown TSIG key for a name outside the zones: dnsd checks TSIG first and answers NOTAUTH "
+     "with TSIG BADKEY (as NSD); Knot looks up the zone first and answers REFUSED",
+     "RFC 8945 section 5.2: a request with an unknown key gets NOTAUTH/BADKEY"},
+    {"bad-header-only bad-qdcount2 bad-qdcount2-one bad-qname-truncated bad-no-qclass "
+     "bad-root-no-qtype bad-ptr-self bad-ptr-loop bad-ptr-forward bad-ptr-header bad-ptr-loop-tcp "
+     "bad-label-0x40 bad-label-0x80 bad-name-too-long",
+     "rcode",
+     "question that cannot be parsed: dnsd answers FORMERR with the header only (as NSD), Knot "
+     "drops the query",
+     "RFC 1035 4.1.1: FORMERR is the answer to a query the server could not interpret; a reply "
+     "also stops a client's retries sooner (issue #2: FORMERR for malformed queries)"},
+};
 
 // ----- data ------------------------------------------------------------------------------
 
