@@ -58,7 +58,8 @@ common::Result<std::shared_ptr<const Snapshot>> build_snapshot(const Config& con
             if (!b.check.empty()) {
                 auto it = checks.find(b.check);
                 if (it == checks.end()) {
-                    errors.push_back({b.where.file, b.where.line, b.where.column,
+                    const auto& at = b.check_where.line != 0 ? b.check_where : b.where;
+                    errors.push_back({at.file, at.line, at.column,
                                       "check \"" + b.check +
                                           "\" is not defined in this zone's [checks] or the server config"});
                 } else {

@@ -65,6 +65,7 @@ struct Balance {
     Policy policy = Policy::round_robin;
     uint32_t answers = 0;              // at most this many addresses per answer; 0 = all healthy
     std::string check;                 // name of the check guarding every member; "" = none
+    SourceLocation check_where;        // where `check` was written (for "unknown check" errors)
     std::vector<Pool> pools;
     std::vector<GeoRule> geo;
     SourceLocation where;

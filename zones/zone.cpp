@@ -231,10 +231,11 @@ common::Result<std::shared_ptr<const Zone>> ZoneBuilder::build() && {
             while (i < order.size() && owner(records_[order[i]]) == own && records_[order[i]].type == head.type) {
                 const Record& r = records_[order[i]];
                 std::string_view rd = rdata(r);
+                set.ttl = std::min(set.ttl, r.ttl);   // RFC 2181 5.2: one TTL per RRset, duplicates too
                 bool duplicate = false;   // RFC 2181 5: an RRset is a set
                 if (set.count < 16) {
                     for (size_t k = 0, at = start_rdata; k < set.count; ++k) {
-                        size_t len = (static_cast<uint8_t>(z.rdata_[at]) << 8) | static_cast<uint8_t>(z.rdata_[at + 1]);
+                        size_t len = (size_t{static_cast<uint8_t>(z.rdata_[at])} << 8) | static_cast<uint8_t>(z.rdata_[at + 1]);
                         if (std::string_view(z.rdata_).substr(at + 2, len) == rd) duplicate = true;
                         at += 2 + len;
                     }
@@ -260,7 +261,6 @@ common::Result<std::shared_ptr<const Zone>> ZoneBuilder::build() && {
                         z.rdata_.append(rd);
                         ++set.count;
                         ++z.record_count_;
-                        set.ttl = std::min(set.ttl, r.ttl);   // RFC 2181 5.2: one TTL per RRset
                     }
                 }
                 ++i;

@@ -5,6 +5,7 @@
 // contiguous arrays (no per-node allocation): a 200,000-name zone is a handful of blocks.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -124,6 +125,13 @@ public:
     /// Adds one record. owner: lowercase wire name; rdata: uncompressed wire RDATA.
     void add_record(std::string_view owner, uint16_t type, uint32_t ttl, std::string_view rdata,
                     RecordSource where);
+    /// Capacity hint for bulk loads: room for this many more records and arena bytes (the
+    /// include reader estimates from the file size). Growing by doubling would copy and
+    /// page-fault everything twice; reserved but untouched pages cost no RSS.
+    void reserve_more(size_t records, size_t arena_bytes) {
+        records_.reserve(std::min(records_.size() + records, kMaxRecords + 1));
+        arena_.reserve(arena_.size() + arena_bytes);
+    }
     void add_balance(Balance b) { balances_.push_back(std::move(b)); }
     void add_check(CheckSpec c) { checks_.push_back(std::move(c)); }
     /// Reports an error found by the caller (so all errors come out together).
