@@ -58,14 +58,22 @@ int run_check(const std::vector<std::string>& args) {
             }
         }
     }
+    // Zone files on their own: load each, then validate what spans modules (checks, geo
+    // rules) as the server would, without a server config.
     for (const auto& f : zone_files) {
         auto zone = zones::load_zone_file(f);
         if (!zone) {
             print_errors(zone.error());
             errors += zone.error().size();
-        } else {
-            std::printf("%s: ok, %zu record(s)\n", f.c_str(), (*zone)->record_count());
+            continue;
         }
+        auto alone = dnsd::assemble_snapshot(zones::ZoneSet({*zone}), dnsd::Config{});
+        if (!alone) {
+            print_errors(alone.error());
+            errors += alone.error().size();
+            continue;
+        }
+        std::printf("%s: ok, %zu record(s)\n", f.c_str(), (*zone)->record_count());
     }
     if (errors > 0) {
         std::fprintf(stderr, "%zu error(s)\n", errors);

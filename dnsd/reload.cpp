@@ -15,9 +15,14 @@ std::atomic<uint64_t> next_generation{1};
 }
 
 common::Result<std::shared_ptr<const Snapshot>> build_snapshot(const Config& config) {
-    common::Errors errors;
     auto zones = zones::load_zone_dir(config.zones_dir);
     if (!zones) return std::move(zones).error();
+    return assemble_snapshot(std::move(*zones), config);
+}
+
+common::Result<std::shared_ptr<const Snapshot>> assemble_snapshot(zones::ZoneSet zone_set, const Config& config) {
+    common::Errors errors;
+    const zones::ZoneSet* zones = &zone_set;
 
     auto snapshot = std::make_shared<Snapshot>();
     if (!config.geo_databases.empty()) {
@@ -86,7 +91,7 @@ common::Result<std::shared_ptr<const Snapshot>> build_snapshot(const Config& con
     }
     if (!errors.empty()) return errors;
 
-    snapshot->zones = std::move(*zones);
+    snapshot->zones = std::move(zone_set);
     snapshot->targets = targets.take();
     snapshot->health = std::make_shared<health::StatusTable>(snapshot->targets.size());
     snapshot->options.udp_max_payload = config.udp_max_payload;
