@@ -1,4 +1,5 @@
 // control.cpp -- the control endpoint and its client.
+#include <pthread.h>
 #include "dnsd/control.hpp"
 
 #include <poll.h>
@@ -72,6 +73,7 @@ void ControlServer::stop() {
 }
 
 void ControlServer::loop() {
+    pthread_setname_np(pthread_self(), "dnsd-control");
     while (!stopping_) {
         pollfd p{fd_, POLLIN, 0};
         if (::poll(&p, 1, 250) <= 0) continue;

@@ -1,5 +1,6 @@
 // tcp_worker.cpp -- DNS over TCP (RFC 7766): one epoll loop, pipelined queries answered in
 // order, idle timeout, connection limit. It never blocks the UDP workers.
+#include <pthread.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -40,6 +41,7 @@ struct Connection {
 }  // namespace
 
 void Server::tcp_loop(std::vector<int> listeners, Counters* counters) {
+    pthread_setname_np(pthread_self(), "dnsd-tcp");
     int ep = ::epoll_create1(EPOLL_CLOEXEC);
     if (ep < 0) {
         log("tcp: epoll_create1 failed: %s", std::strerror(errno));

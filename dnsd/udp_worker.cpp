@@ -1,4 +1,5 @@
 // udp_worker.cpp -- one thread per SO_REUSEPORT socket: recvmmsg a batch, answer, sendmmsg.
+#include <pthread.h>
 #include <sys/socket.h>
 
 #include <array>
@@ -31,6 +32,7 @@ struct UdpBuffers {
 }  // namespace
 
 void Server::udp_loop(int fd, Counters* counters) {
+    pthread_setname_np(pthread_self(), "dnsd-udp");
     auto b = std::make_unique<UdpBuffers>();
     auto responder = std::make_unique<Responder>();
     std::shared_ptr<const Snapshot> snapshot;

@@ -348,6 +348,7 @@ ProberStats Prober::Loop::stats() const {
 // Loop thread
 
 void Prober::Loop::run() {
+    pthread_setname_np(pthread_self(), "dnsd-prober");   // visible in top -H and /proc
     clockid_t cid{};
     if (pthread_getcpuclockid(pthread_self(), &cid) == 0) {
         cpu_clock_.store(cid, std::memory_order_relaxed);
