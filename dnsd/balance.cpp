@@ -25,7 +25,7 @@ uint64_t next_random(uint64_t& s) noexcept {
 constexpr size_t kMaxEncodedPools = 8;
 
 struct Order {
-    std::array<uint8_t, 32> pools{};
+    std::array<uint8_t, 32> pools;     // only [0, count) is meaningful
     size_t count = 0;
 };
 
@@ -55,7 +55,7 @@ void copy_order(const std::vector<uint8_t>& from, Order& o) noexcept {
 
 // The nearest-first order of pools for a client at (lat, lon); pools without a location last.
 void nearest_order(const BalancePlan& plan, double lat, double lon, Order& o) noexcept {
-    std::array<double, 32> distance{};
+    std::array<double, 32> distance;
     o.count = std::min(plan.pools.size(), o.pools.size());
     for (size_t i = 0; i < o.count; ++i) {
         o.pools[i] = static_cast<uint8_t>(i);
@@ -116,7 +116,7 @@ void pick(const PlanPool& pool, const PlanMember* const* cand, size_t n, size_t 
           Selection& out) noexcept {
     want = std::min({want, n, out.members.size()});
     if (pool.weighted) {
-        std::array<const PlanMember*, kMaxPoolMembers> left{};
+        std::array<const PlanMember*, kMaxPoolMembers> left;   // not zeroed: only [0, count) is read
         size_t count = 0;
         uint64_t total = 0;
         for (size_t i = 0; i < n; ++i) {
@@ -156,7 +156,7 @@ void select_members(const BalancePlan& plan, const SelectInput& in, SelectState&
     order_pools(plan, in, st, out, order);
     const size_t family = in.ipv6 ? 1 : 0;
     const size_t want = plan.answers != 0 ? plan.answers : kMaxAnswerMembers;
-    std::array<const PlanMember*, kMaxPoolMembers> cand{};
+    std::array<const PlanMember*, kMaxPoolMembers> cand;   // not zeroed: only [0, n) is read
     const PlanPool* first_with_family = nullptr;
     for (size_t i = 0; i < order.count; ++i) {
         const PlanPool& pool = plan.pools[order.pools[i]];

@@ -64,7 +64,9 @@ bool read_name(const uint8_t* p, size_t length, size_t pos, std::array<char, 256
 
 Responder::Responder()
     : locations_(std::make_unique<geo::LocationCache>()),
-      decisions_(std::make_unique<geo::DecisionCache>()),
+      // 128k decisions (4 MiB) per worker: a busy name sees ~100k resolver subnets, and a
+      // decision that stays cached skips the database walk entirely.
+      decisions_(std::make_unique<geo::DecisionCache>(size_t{1} << 17)),
       client_address_(std::make_unique<geo::Address>()) {
     select_.locations = locations_.get();
     select_.decisions = decisions_.get();
@@ -82,7 +84,7 @@ void Responder::count(Section s) noexcept {
 }
 
 void Responder::begin(std::span<uint8_t> out, size_t limit, bool question_ok, const uint8_t* query) noexcept {
-    w_ = wire::Writer(out.data(), limit);
+    w_.reset(out.data(), limit);
     ancount_ = nscount_ = arcount_ = 0;
     aa_ = tc_ = dropped_section_ = false;
     ecs_scope_ = 0;
@@ -94,7 +96,7 @@ void Responder::begin(std::span<uint8_t> out, size_t limit, bool question_ok, co
     w_.bytes(h, sizeof h);
     if (question_ok) {
         w_.bytes(query + wire::kHeaderSize, q_.question_end - wire::kHeaderSize);
-        w_.remember(q_.qname(), wire::kHeaderSize);
+        w_.set_question(q_.qname(), wire::kHeaderSize);
     }
     // Keep room for the OPT record so it is never what truncation drops (RFC 6891 7).
     opt_reserve_ = 0;
@@ -152,7 +154,12 @@ size_t Responder::finish(uint16_t rcode) noexcept {
 
 bool Responder::put_record(std::string_view owner, uint16_t type, uint16_t klass, uint32_t ttl,
                            std::string_view rdata) noexcept {
-    if (!w_.name(owner) || !w_.u16(type) || !w_.u16(klass) || !w_.u32(ttl)) return false;
+    // The owner is most often the qname itself: a pointer to the question, no table search.
+    const bool is_qname = owner.data() == q_.qname().data() && owner.size() == q_.qname_length;
+    if (!(is_qname ? w_.pointer(wire::kHeaderSize) : w_.name(owner)) || !w_.u16(type) || !w_.u16(klass) ||
+        !w_.u32(ttl)) {
+        return false;
+    }
     size_t length_at = w_.size();
     if (!w_.u16(0)) return false;
     if (rt::rdata_name_compressible(type)) {

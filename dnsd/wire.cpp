@@ -1,6 +1,7 @@
 // wire.cpp -- query parsing and response writing.
 #include "dnsd/wire.hpp"
 
+#include <array>
 #include <cstring>
 
 namespace dnsd::wire {
@@ -11,6 +12,13 @@ constexpr uint16_t kTypeTsig = 250;
 constexpr uint16_t kOptionNsid = 3;
 constexpr uint16_t kOptionEcs = 8;
 constexpr uint16_t kOptionCookie = 10;
+
+// ASCII lowercase by table: one load per octet of the qname.
+constexpr std::array<uint8_t, 256> kLower = [] {
+    std::array<uint8_t, 256> t{};
+    for (size_t i = 0; i < 256; ++i) t[i] = static_cast<uint8_t>(i >= 'A' && i <= 'Z' ? i + 32 : i);
+    return t;
+}();
 
 // Skips a possibly compressed name; false when it runs past the end or is malformed.
 bool skip_name(const uint8_t* p, size_t length, size_t& pos) noexcept {
@@ -107,20 +115,16 @@ Parse parse_query(const uint8_t* p, size_t length, Query& q, bool& question_ok) 
         size_t out = 0;
         bool ok = false;
         while (pos < length) {
-            uint8_t len = p[pos];
+            const uint8_t len = p[pos];
             if ((len & 0xC0) != 0) break;   // no pointers in the question: nothing precedes it
-            if (out + len + 1u > 255) break;
+            if (out + len + 1u > 255 || pos + len + 1u > length) break;
             q.qname_lower[out++] = len;
             ++pos;
             if (len == 0) {
                 ok = true;
                 break;
             }
-            if (pos + len > length) break;
-            for (size_t i = 0; i < len; ++i) {
-                uint8_t c = p[pos + i];
-                q.qname_lower[out++] = (c >= 'A' && c <= 'Z') ? static_cast<uint8_t>(c + 32) : c;
-            }
+            for (const uint8_t* c = p + pos; c != p + pos + len; ++c) q.qname_lower[out++] = kLower[*c];
             pos += len;
         }
         if (ok && pos + 4 <= length) {
@@ -173,16 +177,6 @@ Parse parse_query(const uint8_t* p, size_t length, Query& q, bool& question_ok) 
     return q.opcode == 0 ? Parse::ok : Parse::notimp;
 }
 
-bool Writer::bytes(const void* p, size_t n) noexcept {
-    if (n > limit_ - pos_ || pos_ > limit_) {
-        overflow_ = true;
-        return false;
-    }
-    std::memcpy(buf_ + pos_, p, n);
-    pos_ += n;
-    return true;
-}
-
 void Writer::remember(std::string_view lname, size_t offset) noexcept {
     for (size_t q = 0; q < lname.size() && lname[q] != 0; q += static_cast<uint8_t>(lname[q]) + 1u) {
         if (entries_ >= kMaxEntries || offset + q >= 0x4000) return;
@@ -192,6 +186,11 @@ void Writer::remember(std::string_view lname, size_t offset) noexcept {
 }
 
 bool Writer::name(std::string_view lname, bool compress) noexcept {
+    if (!question_.empty()) {   // the question joins the table on first use
+        std::string_view q = question_;
+        question_ = {};
+        remember(q, question_offset_);
+    }
     size_t prefix = lname.size() - 1;   // bytes written literally (all labels, then the root)
     int match = -1;
     if (compress) {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 
 namespace dnsd::wire {
@@ -88,6 +89,26 @@ class Writer {
 public:
     Writer(uint8_t* buffer, size_t limit) noexcept : buf_(buffer), limit_(limit) {}
 
+    /// Starts a new message in `buffer` (the compression table is emptied, not cleared:
+    /// only the first entries_ slots are ever read).
+    void reset(uint8_t* buffer, size_t limit) noexcept {
+        buf_ = buffer;
+        limit_ = limit;
+        pos_ = 0;
+        overflow_ = false;
+        entries_ = 0;
+        question_ = {};
+    }
+    /// Notes the question name (lowercase) at `offset`; its suffixes join the compression
+    /// table only when a name is first compressed (answers whose owner is the qname and
+    /// whose RDATA has no names never pay for it).
+    void set_question(std::string_view lname, size_t offset) noexcept {
+        question_ = lname;
+        question_offset_ = static_cast<uint16_t>(offset);
+    }
+    /// Writes a pointer to an earlier name (RFC 1035 4.1.4), e.g. 0xC00C for the qname.
+    bool pointer(size_t offset) noexcept { return u16(static_cast<uint16_t>(0xC000u | offset)); }
+
     struct Mark {
         size_t pos;
         uint8_t entries;
@@ -105,7 +126,15 @@ public:
     [[nodiscard]] bool overflowed() const noexcept { return overflow_; }
     void clear_overflow() noexcept { overflow_ = false; }
 
-    bool bytes(const void* p, size_t n) noexcept;
+    bool bytes(const void* p, size_t n) noexcept {
+        if (n > limit_ - pos_ || pos_ > limit_) {
+            overflow_ = true;
+            return false;
+        }
+        std::memcpy(buf_ + pos_, p, n);
+        pos_ += n;
+        return true;
+    }
     bool u8(uint8_t v) noexcept { return bytes(&v, 1); }
     bool u16(uint16_t v) noexcept {
         uint8_t b[2];
@@ -137,6 +166,8 @@ private:
     size_t pos_ = 0;
     bool overflow_ = false;
     uint8_t entries_ = 0;
+    std::string_view question_;
+    uint16_t question_offset_ = 0;
     std::array<Entry, kMaxEntries> table_{};
 };
 

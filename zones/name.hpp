@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -37,11 +38,22 @@ bool is_subdomain(std::string_view name, std::string_view parent) noexcept;
 /// The name with its first label removed ("" for the root).
 std::string_view parent_name(std::string_view wire) noexcept;
 
-/// Hash of a lowercase wire name, used by the zone index.
+/// Hash of a lowercase wire name, used by the zone index. Eight bytes per step: names are
+/// hashed on every query, so this is on the hot path.
 inline uint32_t hash_name(std::string_view wire) noexcept {
-    uint32_t h = 2166136261u;   // FNV-1a: short keys, good spread, cheap
-    for (char c : wire) h = (h ^ static_cast<uint8_t>(c)) * 16777619u;
-    return h;
+    uint64_t h = 0x9E3779B97F4A7C15ull ^ wire.size();
+    size_t i = 0;
+    for (; i + 8 <= wire.size(); i += 8) {
+        uint64_t chunk;
+        std::memcpy(&chunk, wire.data() + i, 8);
+        h = (h ^ chunk) * 0xff51afd7ed558ccdull;
+        h ^= h >> 29;
+    }
+    uint64_t tail = 0;
+    std::memcpy(&tail, wire.data() + i, wire.size() - i);
+    h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 32;
+    return static_cast<uint32_t>(h);
 }
 
 }  // namespace zones
