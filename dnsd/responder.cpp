@@ -152,9 +152,8 @@ size_t Responder::finish(uint16_t rcode) noexcept {
     return w_.size();
 }
 
-bool Responder::put_record(std::string_view owner, uint16_t type, uint16_t klass, uint32_t ttl,
-                           std::string_view rdata) noexcept {
-    // The owner is most often the qname itself: a pointer to the question, no table search.
+bool Responder::put_record_slow(std::string_view owner, uint16_t type, uint16_t klass, uint32_t ttl,
+                                std::string_view rdata) noexcept {
     const bool is_qname = owner.data() == q_.qname().data() && owner.size() == q_.qname_length;
     if (!(is_qname ? w_.pointer(wire::kHeaderSize) : w_.name(owner)) || !w_.u16(type) || !w_.u16(klass) ||
         !w_.u32(ttl)) {

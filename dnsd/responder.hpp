@@ -15,6 +15,7 @@
 #include "dnsd/snapshot.hpp"
 #include "dnsd/stats.hpp"
 #include "dnsd/wire.hpp"
+#include "zones/rrtype.hpp"
 
 namespace zones {
 class Zone;
@@ -47,8 +48,25 @@ private:
     void begin(std::span<uint8_t> out, size_t limit, bool question_ok, const uint8_t* query) noexcept;
     size_t finish(uint16_t rcode) noexcept;
     bool put_rrset(Section s, std::string_view owner, const zones::Zone& zone, const zones::RRset& rrset) noexcept;
+    /// One record. The owner is most often the qname itself: with RDATA that holds no names
+    /// the record is a pointer to the question plus two copies, inline; the rest goes through
+    /// name compression in put_record_slow().
     bool put_record(std::string_view owner, uint16_t type, uint16_t klass, uint32_t ttl,
-                    std::string_view rdata) noexcept;
+                    std::string_view rdata) noexcept {
+        if (owner.data() == q_.qname().data() && owner.size() == q_.qname_length &&
+            !zones::rrtype::rdata_name_compressible(type)) {
+            uint8_t head[12];
+            wire::put16(head, 0xC000u | wire::kHeaderSize);
+            wire::put16(head + 2, type);
+            wire::put16(head + 4, klass);
+            wire::put32(head + 6, ttl);
+            wire::put16(head + 10, static_cast<uint16_t>(rdata.size()));
+            return w_.bytes2(head, sizeof head, rdata.data(), rdata.size());
+        }
+        return put_record_slow(owner, type, klass, ttl, rdata);
+    }
+    bool put_record_slow(std::string_view owner, uint16_t type, uint16_t klass, uint32_t ttl,
+                         std::string_view rdata) noexcept;
     bool put_soa(const zones::Zone& zone) noexcept;
     void put_additional_for(const zones::Zone& zone, const zones::RRset& rrset) noexcept;
     void put_glue(const zones::Zone& zone, std::string_view target) noexcept;

@@ -40,8 +40,9 @@ void Server::udp_loop(int fd, Counters* counters) {
     for (size_t i = 0; i < kBatch; ++i) {
         b->rx_iov[i] = {b->rx[i].data(), kRxSize};
     }
+    size_t used = kBatch;   // headers recvmmsg changed last time: only those need resetting
     while (!stopping_.load(std::memory_order_relaxed)) {
-        for (size_t i = 0; i < kBatch; ++i) {
+        for (size_t i = 0; i < used; ++i) {
             b->rx_msgs[i] = {};
             b->rx_msgs[i].msg_hdr.msg_name = &b->peers[i];
             b->rx_msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
@@ -50,7 +51,11 @@ void Server::udp_loop(int fd, Counters* counters) {
         }
         int n = ::recvmmsg(fd, b->rx_msgs.data(), kBatch, MSG_WAITFORONE, nullptr);
         holder_.refresh(snapshot, generation);   // once per batch (or timeout)
-        if (n <= 0) continue;                    // EAGAIN (receive timeout) and EINTR are flow
+        if (n <= 0) {                            // EAGAIN (receive timeout) and EINTR are flow
+            used = 0;
+            continue;
+        }
+        used = static_cast<size_t>(n);
         unsigned out = 0;
         for (int i = 0; i < n; ++i) {
             const mmsghdr& m = b->rx_msgs[static_cast<size_t>(i)];

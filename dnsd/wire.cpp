@@ -1,6 +1,7 @@
 // wire.cpp -- query parsing and response writing.
 #include "dnsd/wire.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -13,12 +14,23 @@ constexpr uint16_t kOptionNsid = 3;
 constexpr uint16_t kOptionEcs = 8;
 constexpr uint16_t kOptionCookie = 10;
 
-// ASCII lowercase by table: one load per octet of the qname.
-constexpr std::array<uint8_t, 256> kLower = [] {
-    std::array<uint8_t, 256> t{};
-    for (size_t i = 0; i < 256; ++i) t[i] = static_cast<uint8_t>(i >= 'A' && i <= 'Z' ? i + 32 : i);
-    return t;
-}();
+// Copies n octets (n <= 255) and turns ASCII 'A'..'Z' into 'a'..'z', eight octets at a time.
+void lowercase_copy(const uint8_t* from, size_t n, uint8_t* to) noexcept {
+    constexpr uint64_t ones = 0x0101010101010101ull;
+    constexpr uint64_t high = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {   // fixed-size copies compile to plain loads and stores
+        uint64_t x;
+        std::memcpy(&x, from + i, 8);
+        const uint64_t low7 = x & ~high;
+        const uint64_t at_least_a = low7 + (0x80 - 'A') * ones;    // high bit: octet >= 'A'
+        const uint64_t above_z = low7 + (0x80 - 'Z' - 1) * ones;   // high bit: octet > 'Z'
+        const uint64_t upper = at_least_a & ~above_z & ~x & high;  // and not >= 0x80
+        x |= upper >> 2;                                           // 0x80 >> 2 == 0x20
+        std::memcpy(to + i, &x, 8);
+    }
+    for (; i < n; ++i) to[i] = static_cast<uint8_t>(from[i] >= 'A' && from[i] <= 'Z' ? from[i] + 32 : from[i]);
+}
 
 // Skips a possibly compressed name; false when it runs past the end or is malformed.
 bool skip_name(const uint8_t* p, size_t length, size_t& pos) noexcept {
@@ -112,21 +124,22 @@ Parse parse_query(const uint8_t* p, size_t length, Query& q, bool& question_ok) 
 
     size_t pos = kHeaderSize;
     if (qdcount == 1) {
-        size_t out = 0;
+        // Walk the label lengths first, then copy the name in one go and lowercase it a word
+        // at a time: length octets are below 64, so lowercasing never touches them.
+        const size_t start = pos;
         bool ok = false;
         while (pos < length) {
             const uint8_t len = p[pos];
             if ((len & 0xC0) != 0) break;   // no pointers in the question: nothing precedes it
-            if (out + len + 1u > 255 || pos + len + 1u > length) break;
-            q.qname_lower[out++] = len;
-            ++pos;
+            if (pos - start + len + 1u > 255 || pos + len + 1u > length) break;
+            pos += len + 1u;
             if (len == 0) {
                 ok = true;
                 break;
             }
-            for (const uint8_t* c = p + pos; c != p + pos + len; ++c) q.qname_lower[out++] = kLower[*c];
-            pos += len;
         }
+        const size_t out = pos - start;
+        if (ok) lowercase_copy(p + start, out, q.qname_lower.data());
         if (ok && pos + 4 <= length) {
             q.qname_length = static_cast<uint8_t>(out);
             q.qtype = get16(p + pos);

@@ -135,6 +135,17 @@ public:
         pos_ += n;
         return true;
     }
+    /// Two pieces at once, all or nothing.
+    bool bytes2(const void* a, size_t na, const void* b, size_t nb) noexcept {
+        if (na + nb > limit_ - pos_ || pos_ > limit_) {
+            overflow_ = true;
+            return false;
+        }
+        std::memcpy(buf_ + pos_, a, na);
+        std::memcpy(buf_ + pos_ + na, b, nb);
+        pos_ += na + nb;
+        return true;
+    }
     bool u8(uint8_t v) noexcept { return bytes(&v, 1); }
     bool u16(uint16_t v) noexcept {
         uint8_t b[2];
