@@ -126,13 +126,15 @@ size_t Responder::finish(uint16_t rcode) noexcept {
             w_.bytes(id.data(), id.size());
         }
         if (!badvers && q_.has_ecs && snap_->options.client_subnet) {   // RFC 7871 7.2.1
-            size_t bytes = (q_.ecs.source_prefix + 7u) / 8u;
-            w_.u16(kOptionEcs);
-            w_.u16(static_cast<uint16_t>(4 + bytes));
-            w_.u16(q_.ecs.family);
-            w_.u8(q_.ecs.source_prefix);
-            w_.u8(ecs_scope_);
-            w_.bytes(q_.ecs.address.data(), bytes);
+            const size_t bytes = (q_.ecs.source_prefix + 7u) / 8u;
+            uint8_t ecs[8 + 16];
+            put16(ecs, kOptionEcs);
+            put16(ecs + 2, static_cast<uint16_t>(4 + bytes));
+            put16(ecs + 4, q_.ecs.family);
+            ecs[6] = q_.ecs.source_prefix;
+            ecs[7] = ecs_scope_;
+            std::memcpy(ecs + 8, q_.ecs.address.data(), bytes);
+            w_.bytes(ecs, 8 + bytes);
         }
         if (rcode == wire::rcode::refused) {   // RFC 8914 4.21: say why, as Knot and NSD do
             w_.u16(kOptionEde);
@@ -309,9 +311,26 @@ bool Responder::put_balanced(std::string_view owner, const zones::Zone& zone, ui
         // never claims more than the client gave.
         ecs_scope_ = std::max(ecs_scope_, std::min(selection_.scope, q_.ecs.source_prefix));
     }
+    // Every record differs only in its address: build the fixed part once, then check the
+    // space once and copy head + address per member.
+    const size_t length = in.ipv6 ? 16 : 4;
+    const bool owner_is_qname = owner.data() == q_.qname().data() && owner.size() == q_.qname_length;
+    const size_t need = selection_.count * (12 + length);
+    if (owner_is_qname && need <= w_.limit() - w_.size() && w_.size() <= w_.limit()) {
+        uint8_t head[12];
+        put16(head, 0xC000u | wire::kHeaderSize);
+        put16(head + 2, qtype);
+        put16(head + 4, kClassIn);
+        wire::put32(head + 6, plan.ttl);
+        put16(head + 10, static_cast<uint16_t>(length));
+        for (size_t i = 0; i < selection_.count; ++i) {
+            w_.bytes2(head, sizeof head, selection_.members[i]->address.data(), length);
+        }
+        ancount_ = static_cast<uint16_t>(ancount_ + selection_.count);
+        return selection_.count > 0;
+    }
     auto mark = w_.mark();
     uint16_t saved = ancount_;
-    const size_t length = in.ipv6 ? 16 : 4;
     for (size_t i = 0; i < selection_.count; ++i) {
         std::string_view rd(reinterpret_cast<const char*>(selection_.members[i]->address.data()), length);
         if (!put_record(owner, qtype, kClassIn, plan.ttl, rd)) {
