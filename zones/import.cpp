@@ -11,6 +11,7 @@
 #include <ldns/ldns.h>
 
 #include "zones/loader.hpp"
+#include "zones/utf8.hpp"
 #include "zones/name.hpp"
 #include "zones/rdata.hpp"
 #include "zones/rrtype.hpp"
@@ -104,42 +105,6 @@ std::string key(std::string_view s) {
     return bare ? std::string(s) : quote(s);
 }
 
-bool valid_utf8(std::string_view s) {
-    size_t i = 0;
-    while (i < s.size()) {
-        auto c = static_cast<unsigned char>(s[i]);
-        if (c < 0x80) {
-            ++i;
-            continue;
-        }
-        size_t n = 0;
-        uint32_t cp = 0;
-        if ((c >> 5) == 6) {
-            n = 1;
-            cp = c & 0x1fu;
-        } else if ((c >> 4) == 14) {
-            n = 2;
-            cp = c & 0x0fu;
-        } else if ((c >> 3) == 30) {
-            n = 3;
-            cp = c & 0x07u;
-        } else {
-            return false;
-        }
-        if (i + n >= s.size()) return false;
-        for (size_t k = 1; k <= n; ++k) {
-            auto cc = static_cast<unsigned char>(s[i + k]);
-            if ((cc >> 6) != 2) return false;
-            cp = (cp << 6) | (cc & 0x3fu);
-        }
-        if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-            (cp >= 0xd800 && cp <= 0xdfff)) {
-            return false;
-        }
-        i += n + 1;
-    }
-    return true;
-}
 
 class Importer {
 public:
