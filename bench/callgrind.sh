@@ -37,13 +37,7 @@ ensure_packages
 : >"$OUT/build.log"
 build_mmdb_tool
 build_dnsd || die "dnsd did not build (log: $OUT/build.log)"
-if [ ! -f "$OUT/.zones-stamp" ] || [ "$BENCH_DIR/gen.py" -nt "$OUT/.zones-stamp" ]; then
-  log "generating zones and query files"
-  rm -rf "$OUT/dnsd" "$OUT/rfc1035" "$OUT/gdnsd" "$OUT/queries"
-  python3 "$BENCH_DIR/gen.py" zones "$OUT"
-  touch "$OUT/.zones-stamp"
-fi
-"$DNSD_MMDB" --build-epoch 1700000000 "$OUT/geo.csv" "$OUT/bench.mmdb" >/dev/null
+generate_bench_data
 
 CG=$OUT/callgrind
 rm -rf "$CG"; mkdir -p "$CG"

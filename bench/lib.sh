@@ -197,6 +197,18 @@ build_qgen() {
   QGEN=$bin
 }
 
+# generate_bench_data: one source zone written for every server, the query files and the geo
+# database; regenerated when the generator changes.
+generate_bench_data() {
+  if [ ! -f "$OUT/.zones-stamp" ] || [ "$BENCH_DIR/gen.py" -nt "$OUT/.zones-stamp" ]; then
+    log "generating zones and query files"
+    rm -rf "$OUT/dnsd" "$OUT/rfc1035" "$OUT/gdnsd" "$OUT/queries"
+    python3 "$BENCH_DIR/gen.py" zones "$OUT"
+    touch "$OUT/.zones-stamp"
+  fi
+  "$DNSD_MMDB" --build-epoch 1700000000 "$OUT/geo.csv" "$OUT/bench.mmdb" >/dev/null
+}
+
 # ---- server configs: write_conf SERVER DIR PORT ZONE -------------------------------------------
 # ZONE is an RFC 1035 file for nsd, knot and gdnsd, and a directory of TOML zones for dnsd.
 # gdnsd also takes $GDNSD_PLUGINS (a file with a `plugins => {...}` stanza) and dnsd $DNSD_GEO_DB.

@@ -49,14 +49,7 @@ build_mmdb_tool
 DNSD_OK=1
 build_dnsd || { DNSD_OK=0; log "dnsd did not build: running the peers only"; }
 
-# One source zone, written for every server; regenerated when the generator changes.
-if [ ! -f "$OUT/.zones-stamp" ] || [ "$BENCH_DIR/gen.py" -nt "$OUT/.zones-stamp" ]; then
-  log "generating zones and query files"
-  rm -rf "$OUT/dnsd" "$OUT/rfc1035" "$OUT/gdnsd" "$OUT/queries"
-  python3 "$BENCH_DIR/gen.py" zones "$OUT"
-  touch "$OUT/.zones-stamp"
-fi
-"$DNSD_MMDB" --build-epoch 1700000000 "$OUT/geo.csv" "$OUT/bench.mmdb" >/dev/null
+generate_bench_data
 RUNS=$OUT/runs
 rm -rf "$RUNS"; mkdir -p "$RUNS"
 RESULTS_TSV=$OUT/results.tsv

@@ -125,15 +125,20 @@ void Server::start(const Configure& configure, const std::vector<std::string>& o
 
 KnotServer::KnotServer(const std::vector<ZoneFile>& zones) : KnotServer(zones, Options{}) {}
 
+namespace {
+std::vector<std::string> origins_of(const std::vector<ZoneFile>& zones) {
+    std::vector<std::string> origins;
+    for (const auto& zone : zones) origins.push_back(zone.origin);
+    return origins;
+}
+}  // namespace
+
 KnotServer::KnotServer(const std::vector<ZoneFile>& zones, const Options& options)
     : Server("knot", "dnsd-knot") {
     auto knotd = require_program("knotd");
     std::filesystem::create_directories(dir() / "run");
     std::filesystem::create_directories(dir() / "storage");
-    std::vector<std::string> origins;
-    for (const auto& zone : zones) {
-        origins.push_back(zone.origin);
-    }
+    const std::vector<std::string> origins = origins_of(zones);
     start(
         [&](std::uint16_t port) {
             std::ostringstream conf;
@@ -180,10 +185,7 @@ NsdServer::NsdServer(const std::vector<ZoneFile>& zones) : NsdServer(zones, Opti
 NsdServer::NsdServer(const std::vector<ZoneFile>& zones, const Options& options)
     : Server("nsd", "dnsd-nsd") {
     auto nsd = require_program("nsd");
-    std::vector<std::string> origins;
-    for (const auto& zone : zones) {
-        origins.push_back(zone.origin);
-    }
+    const std::vector<std::string> origins = origins_of(zones);
     start(
         [&](std::uint16_t port) {
             std::ostringstream conf;
