@@ -158,9 +158,11 @@ TEST(Prober, TcpListenerClosedGoesDownAndReopenedComesBack) {
                             " check tcp (tcp) DOWN: connection refused (2 consecutive failures)");
     EXPECT_EQ(lines[1], "health: 127.0.0.2:" + std::to_string(server.port()) +
                             " check tcp (tcp) UP: connected (2 consecutive successes)");
-    // The prober sees a connection once the kernel completes the handshake; the test server's
-    // accept() may still be behind it, so wait for it to catch up.
-    EXPECT_TRUE(eventually([&] { return server.connections() >= 3u; }, 2s)) << server.connections();
+    // One probe up, at least two refused, two up again. Counted by the prober: the test server's
+    // accept() count is not reliable, since a probe resets its connection (SO_LINGER 0) as soon
+    // as the handshake completes, sometimes before the server thread accepts it.
+    EXPECT_GE(h.status(0).probes, 5u);
+    EXPECT_GE(h.status(0).failures, 2u);
 }
 
 TEST(Prober, HttpBackendAnswering503IsDropped) {
