@@ -2,11 +2,14 @@
 function(dnsd_target_warnings target)
   target_compile_options(${target} PRIVATE
     -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
-    -Wold-style-cast -Wnon-virtual-dtor -Wnull-dereference)
+    -Wold-style-cast -Wnon-virtual-dtor -Wnull-dereference
+    # GCC 12 also warns when designated initializers leave members to their defaults, which is
+    # the point of default member initializers (GCC 13 no longer does).
+    -Wno-missing-field-initializers)
   if(DNSD_WERROR)
     target_compile_options(${target} PRIVATE -Werror)
   endif()
-  if(CMAKE_BUILD_TYPE STREQUAL "Debug")
+  if(DNSD_ASSERTIONS OR CMAKE_BUILD_TYPE STREQUAL "Debug")
     target_compile_definitions(${target} PRIVATE _GLIBCXX_ASSERTIONS)
   endif()
   if(DNSD_FUZZ)

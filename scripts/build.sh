@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# build.sh -- configure and build dnsd into build/ (RelWithDebInfo, Ninja).
-# Usage: scripts/build.sh [TARGET...]   (default: everything, tests included)
+# build.sh -- configure (with a CMake preset, see CMakePresets.json) and build dnsd.
+# Usage: [DNSD_PRESET=ci|dev|asan|tsan|release] scripts/build.sh [TARGET...]
+#   default preset: ci (RelWithDebInfo into build/); default targets: everything, tests included
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dir=${DNSD_BUILD_DIR:-build}
-if [ ! -f "$dir/build.ninja" ]; then
-  cmake -S . -B "$dir" -G Ninja >/dev/null
-fi
+preset=${DNSD_PRESET:-ci}
+case "$preset" in
+  ci) dir=build ;;
+  *) dir=build-$preset ;;
+esac
+cmake --preset "$preset" >/dev/null
 targets=()
 for t in "$@"; do targets+=(--target "$t"); done
 cmake --build "$dir" -j"$(nproc)" "${targets[@]}"

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh build
-DNSD_BUILD_DIR=build scripts/build.sh dnsd dnsd-mmdb
+scripts/build.sh dnsd dnsd-mmdb
 exec build/dnsd/dnsd -c zones/examples/dnsd.toml "$@"
