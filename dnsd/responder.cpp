@@ -75,11 +75,11 @@ Responder::Responder()
 
 Responder::~Responder() = default;
 
-void Responder::count(Section s) noexcept {
+void Responder::count(Section s, uint16_t records) noexcept {
     switch (s) {
-        case Section::answer: ++ancount_; break;
-        case Section::authority: ++nscount_; break;
-        case Section::additional: ++arcount_; break;
+        case Section::answer: ancount_ = static_cast<uint16_t>(ancount_ + records); break;
+        case Section::authority: nscount_ = static_cast<uint16_t>(nscount_ + records); break;
+        case Section::additional: arcount_ = static_cast<uint16_t>(arcount_ + records); break;
     }
 }
 
@@ -185,37 +185,59 @@ bool Responder::put_record_slow(std::string_view owner, uint16_t type, uint16_t 
 bool Responder::put_rrset(Section s, std::string_view owner, const zones::Zone& zone,
                           const zones::RRset& rrset) noexcept {
     if (dropped_section_) return false;
+    if (owner.data() == q_.qname().data() && owner.size() == q_.qname_length) {
+        const std::string_view records = prepared_->records(zone.rrset_index(rrset));
+        if (!records.empty()) {
+            if (w_.bytes(records.data(), records.size())) {
+                count(s, rrset.count);
+                return true;
+            }
+            return drop_rrset(s);
+        }
+    }
     auto mark = w_.mark();
     uint16_t saved_an = ancount_, saved_ns = nscount_, saved_ar = arcount_;
     std::string_view data = zone.rdata(rrset);
     for (size_t at = 0; at + 2 <= data.size();) {
         size_t len = (static_cast<uint8_t>(data[at]) << 8) | static_cast<uint8_t>(data[at + 1]);
         if (!put_record(owner, rrset.type, kClassIn, rrset.ttl, data.substr(at + 2, len))) {
-            // RFC 2181 9: an RRset goes whole or not at all. Missing answer or authority data
-            // sets TC; missing additional data does not.
             w_.rollback(mark);
             ancount_ = saved_an;
             nscount_ = saved_ns;
             arcount_ = saved_ar;
-            if (s != Section::additional) {
-                tc_ = true;
-                dropped_section_ = true;
-            } else if (glue_required_) {
-                tc_ = true;   // RFC 9471 3: in-domain glue that does not fit sets TC
-            }
-            return false;
+            return drop_rrset(s);
         }
-        count(s);
+        count(s, 1);
         at += 2 + len;
     }
     return true;
 }
 
+bool Responder::drop_rrset(Section s) noexcept {
+    // RFC 2181 9: an RRset goes whole or not at all. Missing answer or authority data sets TC;
+    // missing additional data does not.
+    if (s != Section::additional) {
+        tc_ = true;
+        dropped_section_ = true;
+    } else if (glue_required_) {
+        tc_ = true;   // RFC 9471 3: in-domain glue that does not fit sets TC
+    }
+    return false;
+}
+
 bool Responder::put_soa(const zones::Zone& zone) noexcept {
-    // RFC 2308 3: the SOA with TTL min(SOA TTL, MINIMUM) in negative answers.
-    zones::RRset soa = zone.soa();
-    soa.ttl = zone.negative_ttl();
-    return put_rrset(Section::authority, zone.origin(), zone, soa);
+    // RFC 2308 3: the SOA with TTL min(SOA TTL, MINIMUM) in negative answers, prepared but for
+    // the pointers to the origin, which ends the question name.
+    if (dropped_section_) return false;
+    const std::string& soa = prepared_->negative_soa;
+    const size_t at = w_.size();
+    if (!w_.bytes(soa.data(), soa.size())) return drop_rrset(Section::authority);
+    const auto origin = static_cast<uint16_t>(wire::kHeaderSize + q_.qname_length - zone.origin().size());
+    for (size_t i = 0; i < prepared_->soa_pointer_count; ++i) {
+        put16(w_.data() + at + prepared_->soa_pointers[i], static_cast<uint16_t>(0xC000u | origin));
+    }
+    ++nscount_;
+    return true;
 }
 
 void Responder::put_glue(const zones::Zone& zone, std::string_view target) noexcept {
@@ -311,10 +333,19 @@ bool Responder::put_balanced(std::string_view owner, const zones::Zone& zone, ui
         // never claims more than the client gave.
         ecs_scope_ = std::max(ecs_scope_, std::min(selection_.scope, q_.ecs.source_prefix));
     }
+    const bool owner_is_qname = owner.data() == q_.qname().data() && owner.size() == q_.qname_length;
+    if (owner_is_qname && !selection_.records.empty()) {   // a rotation of a whole pool: prepared
+        if (!w_.bytes(selection_.records.data(), selection_.records.size())) {
+            tc_ = true;
+            dropped_section_ = true;
+            return true;
+        }
+        ancount_ = static_cast<uint16_t>(ancount_ + selection_.count);
+        return true;
+    }
     // Every record differs only in its address: build the fixed part once, then check the
     // space once and copy head + address per member.
     const size_t length = in.ipv6 ? 16 : 4;
-    const bool owner_is_qname = owner.data() == q_.qname().data() && owner.size() == q_.qname_length;
     const size_t need = selection_.count * (12 + length);
     if (owner_is_qname && need <= w_.limit() - w_.size() && w_.size() <= w_.limit()) {
         uint8_t head[12];
@@ -489,6 +520,15 @@ size_t Responder::answer_tsig_badkey(const uint8_t* query, size_t length) noexce
     return len;
 }
 
+const zones::Zone* Responder::use_zone(const Snapshot& snapshot, int32_t index) noexcept {
+    const auto i = static_cast<size_t>(index);
+    // Snapshots come from assemble_snapshot(), which prepares every zone and its plans.
+    if (index < 0 || i >= snapshot.prepared.size() || i >= snapshot.plans.size()) return nullptr;
+    plans_ = &snapshot.plans[i];
+    prepared_ = &snapshot.prepared[i];
+    return snapshot.zones.zones()[i].get();
+}
+
 size_t Responder::answer(std::span<const uint8_t> query, const Client& client, const Snapshot& snapshot,
                          std::span<uint8_t> out, Counters& counters) noexcept {
     snap_ = &snapshot;
@@ -536,11 +576,7 @@ size_t Responder::answer(std::span<const uint8_t> query, const Client& client, c
     } else if (q_.qtype == rt::AXFR || q_.qtype == rt::IXFR) {
         rcode = wire::rcode::refused;   // zone transfers are not offered (RFC 5936 4.2 suggests REFUSED)
     } else {
-        const int32_t zone_index = snapshot.zones.find_index(q_.qname());
-        const zones::Zone* zone = zone_index < 0 ? nullptr : snapshot.zones.zones()[static_cast<size_t>(zone_index)].get();
-        plans_ = zone_index < 0 || static_cast<size_t>(zone_index) >= snapshot.plans.size()
-                     ? nullptr
-                     : &snapshot.plans[static_cast<size_t>(zone_index)];
+        const zones::Zone* zone = use_zone(snapshot, snapshot.zones.find_index(q_.qname()));
         if (zone == nullptr) {
             rcode = wire::rcode::refused;
         } else {
@@ -548,10 +584,7 @@ size_t Responder::answer(std::span<const uint8_t> query, const Client& client, c
                 // RFC 4035 3.1.4.1: DS lives in the parent; answer from it when we serve it.
                 std::string_view parent = zones::parent_name(zone->origin());
                 int32_t up = parent.empty() ? -1 : snapshot.zones.find_index(parent);
-                if (up >= 0) {
-                    zone = snapshot.zones.zones()[static_cast<size_t>(up)].get();
-                    plans_ = static_cast<size_t>(up) < snapshot.plans.size() ? &snapshot.plans[static_cast<size_t>(up)] : nullptr;
-                }
+                if (const zones::Zone* parent_zone = up < 0 ? nullptr : use_zone(snapshot, up)) zone = parent_zone;
             }
             if (q_.has_ecs && snapshot.options.client_subnet) Counters::bump(counters.ecs);
             rcode = resolve(*zone);
