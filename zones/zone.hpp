@@ -46,6 +46,7 @@ struct Found {
     Lookup kind = Lookup::nxdomain;
     uint32_t node = 0;                 // answering node; for referral the delegation node
     bool wildcard = false;             // synthesised from a wildcard (owner becomes the qname)
+    const RRset* rrset = nullptr;      // hit (but for ANY): the RRset of the qtype
 };
 
 class Zone {
