@@ -170,10 +170,9 @@ void rotate_pool(const PlanPool& pool, size_t family, const PlanMember* members,
     const size_t n = pool.count[family];
     want = std::min({want, n, out.members.size()});
     const size_t start = rotation % n;
-    for (size_t i = 0, k = start; i < want; ++i) {
-        out.members[i] = &members[k];
-        if (++k == n) k = 0;
-    }
+    size_t i = 0;
+    for (size_t k = start; i < want && k < n; ++i, ++k) out.members[i] = &members[k];   // up to the end...
+    for (size_t k = 0; i < want; ++i, ++k) out.members[i] = &members[k];                // ...then from the top
     out.count = want;
     const std::string& records = pool.records[family];
     if (!records.empty()) {
