@@ -3,12 +3,14 @@
 
 #include <algorithm>
 
+#include "dnsd/prepared.hpp"
 #include "geo/decision_cache.hpp"
 #include "geo/distance.hpp"
 #include "geo/location_cache.hpp"
 #include "geo/locator.hpp"
 #include "health/status_table.hpp"
 #include "zones/name.hpp"
+#include "zones/rrtype.hpp"
 
 namespace dnsd {
 namespace {
@@ -24,9 +26,11 @@ uint64_t next_random(uint64_t& s) noexcept {
 // Nearest-pool orders are cached as nibbles: up to 8 pools, 4 bits each.
 constexpr size_t kMaxEncodedPools = 8;
 
+// Pool indexes in order of preference: a plan's own list, or one computed for this query.
 struct Order {
-    std::array<uint8_t, 32> pools;     // only [0, count) is meaningful
+    const uint8_t* pools = nullptr;    // [0, count)
     size_t count = 0;
+    std::array<uint8_t, 32> own;       // storage for computed orders (not zeroed)
 };
 
 uint32_t encode(const Order& o) noexcept {
@@ -36,33 +40,35 @@ uint32_t encode(const Order& o) noexcept {
 }
 
 void decode(uint32_t v, size_t pool_count, Order& o) noexcept {
+    o.pools = o.own.data();
     o.count = 0;
     bool used[32] = {};
     for (size_t i = 0; i < std::min(pool_count, kMaxEncodedPools); ++i) {
         auto p = static_cast<uint8_t>((v >> (4 * i)) & 0xF);
-        o.pools[o.count++] = p;
+        o.own[o.count++] = p;
         used[p] = true;
     }
-    for (uint8_t p = 0; p < pool_count && o.count < o.pools.size(); ++p) {
-        if (!used[p]) o.pools[o.count++] = p;
+    for (uint8_t p = 0; p < pool_count && o.count < o.own.size(); ++p) {
+        if (!used[p]) o.own[o.count++] = p;
     }
 }
 
-void copy_order(const std::vector<uint8_t>& from, Order& o) noexcept {
-    o.count = std::min(from.size(), o.pools.size());
-    std::copy_n(from.begin(), o.count, o.pools.begin());
+void use_order(const std::vector<uint8_t>& from, Order& o) noexcept {
+    o.pools = from.data();
+    o.count = std::min(from.size(), o.own.size());
 }
 
 // The nearest-first order of pools for a client at (lat, lon); pools without a location last.
 void nearest_order(const BalancePlan& plan, double lat, double lon, Order& o) noexcept {
     std::array<double, 32> distance;
-    o.count = std::min(plan.pools.size(), o.pools.size());
+    o.pools = o.own.data();
+    o.count = std::min(plan.pools.size(), o.own.size());
     for (size_t i = 0; i < o.count; ++i) {
-        o.pools[i] = static_cast<uint8_t>(i);
+        o.own[i] = static_cast<uint8_t>(i);
         const PlanPool& p = plan.pools[i];
         distance[i] = p.has_location ? geo::distance_km({lat, lon}, {p.latitude, p.longitude}) : 1e12;
     }
-    std::stable_sort(o.pools.begin(), o.pools.begin() + static_cast<long>(o.count),
+    std::stable_sort(o.own.begin(), o.own.begin() + static_cast<long>(o.count),
                      [&](uint8_t a, uint8_t b) { return distance[a] < distance[b]; });
 }
 
@@ -70,7 +76,7 @@ void nearest_order(const BalancePlan& plan, double lat, double lon, Order& o) no
 void order_pools(const BalancePlan& plan, const SelectInput& in, SelectState& st, Selection& out, Order& o) noexcept {
     const bool by_location = plan.policy == zones::Policy::geo || plan.policy == zones::Policy::nearest;
     if (!by_location || in.client == nullptr) {
-        copy_order(plan.default_order, o);
+        use_order(plan.default_order, o);
         return;
     }
     out.used_location = true;
@@ -79,7 +85,7 @@ void order_pools(const BalancePlan& plan, const SelectInput& in, SelectState& st
         if (auto hit = st.decisions->find(plan.tag, client)) {
             out.scope = hit->scope_prefix_len;
             if (plan.policy == zones::Policy::geo) {
-                copy_order(hit->value < plan.orders.size() ? plan.orders[hit->value] : plan.default_order, o);
+                use_order(hit->value < plan.orders.size() ? plan.orders[hit->value] : plan.default_order, o);
             } else {
                 decode(hit->value, plan.pools.size(), o);
             }
@@ -97,12 +103,12 @@ void order_pools(const BalancePlan& plan, const SelectInput& in, SelectState& st
         geo::Match m = plan.rules.match(client, location);
         scope = m.scope_prefix_len;
         value = m.matched ? m.value : UINT32_MAX;
-        copy_order(value < plan.orders.size() ? plan.orders[value] : plan.default_order, o);
+        use_order(value < plan.orders.size() ? plan.orders[value] : plan.default_order, o);
     } else {
         if (location.has_coordinates) {
             nearest_order(plan, location.latitude, location.longitude, o);
         } else {
-            copy_order(plan.default_order, o);
+            use_order(plan.default_order, o);
         }
         value = encode(o);
         scope = location.prefix_len;
@@ -140,14 +146,46 @@ void pick(const PlanPool& pool, const PlanMember* const* cand, size_t n, size_t 
     }
     // Round-robin: each answer starts one member further, so over time every member leads
     // equally often and, with `answers`, the window slides across all of them.
-    size_t start = st.rotation % n;
-    for (size_t i = 0; i < want; ++i) out.members[out.count++] = cand[(start + i) % n];
+    const size_t start = st.rotation % n;
+    for (size_t i = 0, k = start; i < want; ++i) {
+        out.members[i] = cand[k];
+        if (++k == n) k = 0;
+    }
+    out.count = want;
+}
+
+// True when every member of the pool's family is up (always, when no check guards them).
+bool all_up(const PlanPool& pool, size_t family, const PlanMember* members, const health::StatusTable* health) noexcept {
+    if (!pool.guarded[family] || health == nullptr) return true;
+    for (uint32_t k = 0; k < pool.count[family]; ++k) {
+        if (members[k].slot != kNoHealthSlot && !health->is_up(members[k].slot)) return false;
+    }
+    return true;
+}
+
+// The common case: a round-robin pool with every member up. The same rotation as pick(), and
+// the answer records come prepared.
+void rotate_pool(const PlanPool& pool, size_t family, const PlanMember* members, size_t want, uint32_t rotation,
+                 Selection& out) noexcept {
+    const size_t n = pool.count[family];
+    want = std::min({want, n, out.members.size()});
+    const size_t start = rotation % n;
+    size_t i = 0;
+    for (size_t k = start; i < want && k < n; ++i, ++k) out.members[i] = &members[k];   // up to the end...
+    for (size_t k = 0; i < want; ++i, ++k) out.members[i] = &members[k];                // ...then from the top
+    out.count = want;
+    const std::string& records = pool.records[family];
+    if (!records.empty()) {
+        const size_t size = records.size() / (2 * n);
+        out.records = std::string_view(records).substr(start * size, want * size);
+    }
 }
 
 }  // namespace
 
 void select_members(const BalancePlan& plan, const SelectInput& in, SelectState& st, Selection& out) noexcept {
     out.count = 0;
+    out.records = {};
     out.failed_open = false;
     out.used_location = false;
     out.scope = 0;
@@ -163,9 +201,14 @@ void select_members(const BalancePlan& plan, const SelectInput& in, SelectState&
         const uint32_t total = pool.count[family];
         if (total == 0) continue;
         if (first_with_family == nullptr) first_with_family = &pool;
+        const PlanMember* members = &plan.members[pool.begin[family]];
+        if (!pool.weighted && all_up(pool, family, members, in.health)) {
+            rotate_pool(pool, family, members, want, st.rotation, out);
+            return;
+        }
         size_t n = 0;
         for (uint32_t k = 0; k < total && n < cand.size(); ++k) {
-            const PlanMember& m = plan.members[pool.begin[family] + k];
+            const PlanMember& m = members[k];
             if (m.slot == kNoHealthSlot || in.health == nullptr || in.health->is_up(m.slot)) cand[n++] = &m;
         }
         // A pool serves when enough of it is up (min_healthy; 1 unless failover says more).
@@ -213,6 +256,7 @@ common::Result<BalancePlan> make_plan(const zones::Balance& b, const SlotOf& slo
                 pm.address = m.address.bytes;
                 pm.weight = m.weight;
                 pm.slot = slot_of ? slot_of(m.address) : kNoHealthSlot;
+                if (pm.slot != kNoHealthSlot) pool.guarded[family] = true;
                 if (m.weight != 1) pool.weighted = true;
                 plan.members.push_back(pm);
             }
@@ -222,6 +266,17 @@ common::Result<BalancePlan> make_plan(const zones::Balance& b, const SlotOf& slo
             }
         }
         if (b.policy == zones::Policy::weighted) pool.weighted = true;
+        for (size_t family = 0; family < 2; ++family) {
+            const uint16_t type = family == 0 ? zones::rrtype::A : zones::rrtype::AAAA;
+            const size_t length = family == 0 ? 4 : 16;
+            for (int twice = 0; twice < 2; ++twice) {
+                for (uint32_t k = 0; k < pool.count[family]; ++k) {
+                    const auto& address = plan.members[pool.begin[family] + k].address;
+                    append_question_record(pool.records[family], type, plan.ttl,
+                                           std::string_view(reinterpret_cast<const char*>(address.data()), length));
+                }
+            }
+        }
         plan.pools.push_back(std::move(pool));
     }
     for (size_t i = 0; i < plan.pools.size(); ++i) plan.default_order.push_back(static_cast<uint8_t>(i));

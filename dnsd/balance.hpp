@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
@@ -42,8 +43,13 @@ struct PlanPool {
     uint32_t count[2] = {0, 0};
     uint32_t min_healthy = 1;
     bool weighted = false;               // draw by weight instead of rotating
+    bool guarded[2] = {false, false};    // per family: some member has a health slot
     bool has_location = false;
     double latitude = 0, longitude = 0;
+    /// Per family, the members as answer records owned by the question name (see
+    /// append_question_record), listed twice over: any rotation of the whole pool is then one
+    /// contiguous run of records.
+    std::string records[2];
 };
 
 /// One balanced name, ready for answering: immutable, shared by every worker.
@@ -81,6 +87,7 @@ struct SelectInput {
 struct Selection {
     std::array<const PlanMember*, kMaxAnswerMembers> members{};
     size_t count = 0;
+    std::string_view records;            // members as prepared records when the whole pool served; else empty
     bool failed_open = false;
     bool used_location = false;
     uint8_t scope = 0;                   // ECS scope: how much of the client address mattered

@@ -88,6 +88,7 @@ common::Result<std::shared_ptr<const Snapshot>> assemble_snapshot(zones::ZoneSet
             plans.push_back(std::move(*plan));
         }
         snapshot->plans.push_back(std::move(plans));
+        snapshot->prepared.push_back(prepare_zone(*zone));
     }
     if (!errors.empty()) return errors;
 

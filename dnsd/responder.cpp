@@ -28,6 +28,9 @@ constexpr uint16_t kOptionEcs = 8;
 constexpr uint16_t kOptionEde = 15;       // RFC 8914 Extended DNS Errors
 constexpr uint16_t kEdeNotAuthoritative = 20;
 
+// The types whose targets' addresses go in the additional section (as Knot does).
+bool has_additional(uint16_t type) noexcept { return type == rt::NS || type == rt::MX || type == rt::SRV; }
+
 // Length of the uncompressed wire name at the start of `s` (0 when malformed).
 size_t rdata_name_length(std::string_view s) noexcept {
     size_t i = 0;
@@ -75,11 +78,11 @@ Responder::Responder()
 
 Responder::~Responder() = default;
 
-void Responder::count(Section s) noexcept {
+void Responder::count(Section s, uint16_t records) noexcept {
     switch (s) {
-        case Section::answer: ++ancount_; break;
-        case Section::authority: ++nscount_; break;
-        case Section::additional: ++arcount_; break;
+        case Section::answer: ancount_ = static_cast<uint16_t>(ancount_ + records); break;
+        case Section::authority: nscount_ = static_cast<uint16_t>(nscount_ + records); break;
+        case Section::additional: arcount_ = static_cast<uint16_t>(arcount_ + records); break;
     }
 }
 
@@ -88,16 +91,15 @@ void Responder::begin(std::span<uint8_t> out, size_t limit, bool question_ok, co
     ancount_ = nscount_ = arcount_ = 0;
     aa_ = tc_ = dropped_section_ = false;
     ecs_scope_ = 0;
-    uint8_t h[wire::kHeaderSize] = {};
-    put16(h, q_.id);
+    // The query's ID and question in one copy; then the response's flags and question count
+    // (finish() writes the other counts).
+    w_.bytes(query, question_ok ? q_.question_end : wire::kHeaderSize);
+    uint8_t* h = w_.data();
     h[2] = static_cast<uint8_t>(0x80u | (q_.opcode << 3) | (q_.rd ? 1u : 0u));
     h[3] = 0;   // CD is not copied: dnsd is not DNSSEC-aware (RFC 4035 3.1.6 binds those that are), as Knot and NSD
+    h[4] = 0;
     h[5] = question_ok ? 1 : 0;
-    w_.bytes(h, sizeof h);
-    if (question_ok) {
-        w_.bytes(query + wire::kHeaderSize, q_.question_end - wire::kHeaderSize);
-        w_.set_question(q_.qname(), wire::kHeaderSize);
-    }
+    if (question_ok) w_.set_question(q_.qname(), wire::kHeaderSize);
     // Keep room for the OPT record so it is never what truncation drops (RFC 6891 7).
     opt_reserve_ = 0;
     if (q_.has_edns) {
@@ -111,38 +113,47 @@ void Responder::begin(std::span<uint8_t> out, size_t limit, bool question_ok, co
 size_t Responder::finish(uint16_t rcode) noexcept {
     w_.set_limit(w_.limit() + opt_reserve_);
     if (q_.has_edns) {
+        // The OPT record and its options in one piece, written in place.
         const bool badvers = rcode == wire::rcode::badvers;
-        uint8_t opt[11] = {0, 0, 41};
-        put16(opt + 3, snap_->options.udp_max_payload);
-        opt[5] = static_cast<uint8_t>(rcode >> 4);                 // extended RCODE, upper 8 bits
-        opt[6] = 0;                                                 // EDNS version 0
-        opt[7] = q_.dnssec_ok ? 0x80 : 0;                           // RFC 3225 3: DO is copied
-        size_t at = w_.size();
-        w_.bytes(opt, sizeof opt);
-        if (!badvers && q_.nsid && !snap_->options.nsid.empty()) {
-            const std::string& id = snap_->options.nsid;
-            w_.u16(kOptionNsid);
-            w_.u16(static_cast<uint16_t>(id.size()));
-            w_.bytes(id.data(), id.size());
+        const std::string& nsid = snap_->options.nsid;
+        const size_t nsid_length = !badvers && q_.nsid && !nsid.empty() ? 4 + nsid.size() : 0;
+        const bool ecs = !badvers && q_.has_ecs && snap_->options.client_subnet;   // RFC 7871 7.2.1
+        const size_t ecs_address = ecs ? (q_.ecs.source_prefix + 7u) / 8u : 0;
+        const size_t ecs_length = ecs ? 8 + ecs_address : 0;
+        const size_t ede_length = rcode == wire::rcode::refused ? 6 : 0;   // RFC 8914 4.21: say why, as Knot and NSD do
+        const size_t rdlength = nsid_length + ecs_length + ede_length;
+        if (uint8_t* p = w_.claim(11 + rdlength)) {
+            p[0] = 0;                                                   // owner: the root
+            put16(p + 1, rt::OPT);
+            put16(p + 3, snap_->options.udp_max_payload);
+            p[5] = static_cast<uint8_t>(rcode >> 4);                   // extended RCODE, upper 8 bits
+            p[6] = 0;                                                   // EDNS version 0
+            p[7] = q_.dnssec_ok ? 0x80 : 0;                             // RFC 3225 3: DO is copied
+            p[8] = 0;
+            put16(p + 9, static_cast<uint16_t>(rdlength));
+            p += 11;
+            if (nsid_length != 0) {
+                put16(p, kOptionNsid);
+                put16(p + 2, static_cast<uint16_t>(nsid.size()));
+                std::memcpy(p + 4, nsid.data(), nsid.size());
+                p += nsid_length;
+            }
+            if (ecs) {
+                put16(p, kOptionEcs);
+                put16(p + 2, static_cast<uint16_t>(4 + ecs_address));
+                put16(p + 4, q_.ecs.family);
+                p[6] = q_.ecs.source_prefix;
+                p[7] = ecs_scope_;
+                std::memcpy(p + 8, q_.ecs.address.data(), ecs_address);
+                p += ecs_length;
+            }
+            if (ede_length != 0) {
+                put16(p, kOptionEde);
+                put16(p + 2, 2);
+                put16(p + 4, kEdeNotAuthoritative);
+            }
+            ++arcount_;
         }
-        if (!badvers && q_.has_ecs && snap_->options.client_subnet) {   // RFC 7871 7.2.1
-            const size_t bytes = (q_.ecs.source_prefix + 7u) / 8u;
-            uint8_t ecs[8 + 16];
-            put16(ecs, kOptionEcs);
-            put16(ecs + 2, static_cast<uint16_t>(4 + bytes));
-            put16(ecs + 4, q_.ecs.family);
-            ecs[6] = q_.ecs.source_prefix;
-            ecs[7] = ecs_scope_;
-            std::memcpy(ecs + 8, q_.ecs.address.data(), bytes);
-            w_.bytes(ecs, 8 + bytes);
-        }
-        if (rcode == wire::rcode::refused) {   // RFC 8914 4.21: say why, as Knot and NSD do
-            w_.u16(kOptionEde);
-            w_.u16(2);
-            w_.u16(kEdeNotAuthoritative);
-        }
-        put16(w_.data() + at + 9, static_cast<uint16_t>(w_.size() - at - 11));
-        ++arcount_;
     }
     uint8_t* h = w_.data();
     if (aa_) h[2] |= 0x04;
@@ -185,37 +196,59 @@ bool Responder::put_record_slow(std::string_view owner, uint16_t type, uint16_t 
 bool Responder::put_rrset(Section s, std::string_view owner, const zones::Zone& zone,
                           const zones::RRset& rrset) noexcept {
     if (dropped_section_) return false;
+    if (owner.data() == q_.qname().data() && owner.size() == q_.qname_length) {
+        const std::string_view records = prepared_->records(zone.rrset_index(rrset));
+        if (!records.empty()) {
+            if (w_.bytes(records.data(), records.size())) {
+                count(s, rrset.count);
+                return true;
+            }
+            return drop_rrset(s);
+        }
+    }
     auto mark = w_.mark();
     uint16_t saved_an = ancount_, saved_ns = nscount_, saved_ar = arcount_;
     std::string_view data = zone.rdata(rrset);
     for (size_t at = 0; at + 2 <= data.size();) {
         size_t len = (static_cast<uint8_t>(data[at]) << 8) | static_cast<uint8_t>(data[at + 1]);
         if (!put_record(owner, rrset.type, kClassIn, rrset.ttl, data.substr(at + 2, len))) {
-            // RFC 2181 9: an RRset goes whole or not at all. Missing answer or authority data
-            // sets TC; missing additional data does not.
             w_.rollback(mark);
             ancount_ = saved_an;
             nscount_ = saved_ns;
             arcount_ = saved_ar;
-            if (s != Section::additional) {
-                tc_ = true;
-                dropped_section_ = true;
-            } else if (glue_required_) {
-                tc_ = true;   // RFC 9471 3: in-domain glue that does not fit sets TC
-            }
-            return false;
+            return drop_rrset(s);
         }
-        count(s);
+        count(s, 1);
         at += 2 + len;
     }
     return true;
 }
 
+bool Responder::drop_rrset(Section s) noexcept {
+    // RFC 2181 9: an RRset goes whole or not at all. Missing answer or authority data sets TC;
+    // missing additional data does not.
+    if (s != Section::additional) {
+        tc_ = true;
+        dropped_section_ = true;
+    } else if (glue_required_) {
+        tc_ = true;   // RFC 9471 3: in-domain glue that does not fit sets TC
+    }
+    return false;
+}
+
 bool Responder::put_soa(const zones::Zone& zone) noexcept {
-    // RFC 2308 3: the SOA with TTL min(SOA TTL, MINIMUM) in negative answers.
-    zones::RRset soa = zone.soa();
-    soa.ttl = zone.negative_ttl();
-    return put_rrset(Section::authority, zone.origin(), zone, soa);
+    // RFC 2308 3: the SOA with TTL min(SOA TTL, MINIMUM) in negative answers, prepared but for
+    // the pointers to the origin, which ends the question name.
+    if (dropped_section_) return false;
+    const std::string& soa = prepared_->negative_soa;
+    const size_t at = w_.size();
+    if (!w_.bytes(soa.data(), soa.size())) return drop_rrset(Section::authority);
+    const auto origin = static_cast<uint16_t>(wire::kHeaderSize + q_.qname_length - zone.origin().size());
+    for (size_t i = 0; i < prepared_->soa_pointer_count; ++i) {
+        put16(w_.data() + at + prepared_->soa_pointers[i], static_cast<uint16_t>(0xC000u | origin));
+    }
+    ++nscount_;
+    return true;
 }
 
 void Responder::put_glue(const zones::Zone& zone, std::string_view target) noexcept {
@@ -234,13 +267,8 @@ void Responder::put_glue(const zones::Zone& zone, std::string_view target) noexc
 }
 
 void Responder::put_additional_for(const zones::Zone& zone, const zones::RRset& rrset) noexcept {
-    size_t skip;
-    switch (rrset.type) {
-        case rt::NS: skip = 0; break;
-        case rt::MX: skip = 2; break;
-        case rt::SRV: skip = 6; break;
-        default: return;
-    }
+    if (!has_additional(rrset.type)) return;
+    const size_t skip = rrset.type == rt::MX ? 2 : rrset.type == rt::SRV ? 6 : 0;
     std::string_view data = zone.rdata(rrset);
     for (size_t at = 0; at + 2 <= data.size();) {
         size_t len = (static_cast<uint8_t>(data[at]) << 8) | static_cast<uint8_t>(data[at + 1]);
@@ -311,10 +339,19 @@ bool Responder::put_balanced(std::string_view owner, const zones::Zone& zone, ui
         // never claims more than the client gave.
         ecs_scope_ = std::max(ecs_scope_, std::min(selection_.scope, q_.ecs.source_prefix));
     }
+    const bool owner_is_qname = owner.data() == q_.qname().data() && owner.size() == q_.qname_length;
+    if (owner_is_qname && !selection_.records.empty()) {   // a rotation of a whole pool: prepared
+        if (!w_.bytes(selection_.records.data(), selection_.records.size())) {
+            tc_ = true;
+            dropped_section_ = true;
+            return true;
+        }
+        ancount_ = static_cast<uint16_t>(ancount_ + selection_.count);
+        return true;
+    }
     // Every record differs only in its address: build the fixed part once, then check the
     // space once and copy head + address per member.
     const size_t length = in.ipv6 ? 16 : 4;
-    const bool owner_is_qname = owner.data() == q_.qname().data() && owner.size() == q_.qname_length;
     const size_t need = selection_.count * (12 + length);
     if (owner_is_qname && need <= w_.limit() - w_.size() && w_.size() <= w_.limit()) {
         uint8_t head[12];
@@ -369,8 +406,9 @@ uint16_t Responder::resolve(const zones::Zone& zone) noexcept {
                     put_rrset(Section::answer, name, zone, *pick);
                     return wire::rcode::noerror;
                 }
-                const zones::RRset* r = zone.rrset(node, q_.qtype);
-                if (put_rrset(Section::answer, name, zone, *r)) put_additional_for(zone, *r);
+                if (put_rrset(Section::answer, name, zone, *f.rrset) && has_additional(f.rrset->type)) {
+                    put_additional_for(zone, *f.rrset);
+                }
                 return wire::rcode::noerror;
             }
             case zones::Lookup::balanced:
@@ -489,6 +527,15 @@ size_t Responder::answer_tsig_badkey(const uint8_t* query, size_t length) noexce
     return len;
 }
 
+const zones::Zone* Responder::use_zone(const Snapshot& snapshot, int32_t index) noexcept {
+    const auto i = static_cast<size_t>(index);
+    // Snapshots come from assemble_snapshot(), which prepares every zone and its plans.
+    if (index < 0 || i >= snapshot.prepared.size() || i >= snapshot.plans.size()) return nullptr;
+    plans_ = &snapshot.plans[i];
+    prepared_ = &snapshot.prepared[i];
+    return snapshot.zones.zones()[i].get();
+}
+
 size_t Responder::answer(std::span<const uint8_t> query, const Client& client, const Snapshot& snapshot,
                          std::span<uint8_t> out, Counters& counters) noexcept {
     snap_ = &snapshot;
@@ -536,11 +583,7 @@ size_t Responder::answer(std::span<const uint8_t> query, const Client& client, c
     } else if (q_.qtype == rt::AXFR || q_.qtype == rt::IXFR) {
         rcode = wire::rcode::refused;   // zone transfers are not offered (RFC 5936 4.2 suggests REFUSED)
     } else {
-        const int32_t zone_index = snapshot.zones.find_index(q_.qname());
-        const zones::Zone* zone = zone_index < 0 ? nullptr : snapshot.zones.zones()[static_cast<size_t>(zone_index)].get();
-        plans_ = zone_index < 0 || static_cast<size_t>(zone_index) >= snapshot.plans.size()
-                     ? nullptr
-                     : &snapshot.plans[static_cast<size_t>(zone_index)];
+        const zones::Zone* zone = use_zone(snapshot, snapshot.zones.find_index(q_.qname()));
         if (zone == nullptr) {
             rcode = wire::rcode::refused;
         } else {
@@ -548,10 +591,7 @@ size_t Responder::answer(std::span<const uint8_t> query, const Client& client, c
                 // RFC 4035 3.1.4.1: DS lives in the parent; answer from it when we serve it.
                 std::string_view parent = zones::parent_name(zone->origin());
                 int32_t up = parent.empty() ? -1 : snapshot.zones.find_index(parent);
-                if (up >= 0) {
-                    zone = snapshot.zones.zones()[static_cast<size_t>(up)].get();
-                    plans_ = static_cast<size_t>(up) < snapshot.plans.size() ? &snapshot.plans[static_cast<size_t>(up)] : nullptr;
-                }
+                if (const zones::Zone* parent_zone = up < 0 ? nullptr : use_zone(snapshot, up)) zone = parent_zone;
             }
             if (q_.has_ecs && snapshot.options.client_subnet) Counters::bump(counters.ecs);
             rcode = resolve(*zone);

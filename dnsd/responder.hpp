@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "dnsd/balance.hpp"
+#include "dnsd/prepared.hpp"
 #include "dnsd/snapshot.hpp"
 #include "dnsd/stats.hpp"
 #include "dnsd/wire.hpp"
@@ -67,15 +68,17 @@ private:
     }
     bool put_record_slow(std::string_view owner, uint16_t type, uint16_t klass, uint32_t ttl,
                          std::string_view rdata) noexcept;
+    bool drop_rrset(Section s) noexcept;
     bool put_soa(const zones::Zone& zone) noexcept;
     void put_additional_for(const zones::Zone& zone, const zones::RRset& rrset) noexcept;
     void put_glue(const zones::Zone& zone, std::string_view target) noexcept;
     bool put_balanced(std::string_view owner, const zones::Zone& zone, uint32_t node, uint16_t qtype) noexcept;
     uint16_t resolve(const zones::Zone& zone) noexcept;
     void locate_client() noexcept;
+    const zones::Zone* use_zone(const Snapshot& snapshot, int32_t index) noexcept;
     uint16_t answer_chaos() noexcept;
     size_t answer_tsig_badkey(const uint8_t* query, size_t length) noexcept;
-    void count(Section s) noexcept;
+    void count(Section s, uint16_t records) noexcept;
 
     wire::Query q_;
     wire::Writer w_{nullptr, 0};
@@ -93,6 +96,7 @@ private:
     static constexpr size_t kMaxChain = 12;   // CNAME hops followed inside a zone
     std::array<std::array<char, 256>, kMaxChain> chain_{};
     std::array<std::string_view, kMaxChain> visited_{};
+    const PreparedZone* prepared_ = nullptr;   // of the zone being answered from
     // Balanced names: the zone's plans, per-worker selection state and geo caches.
     const std::vector<BalancePlan>* plans_ = nullptr;
     SelectState select_;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dnsd/balance.hpp"
+#include "dnsd/prepared.hpp"
 #include "health/status_table.hpp"
 #include "health/target.hpp"
 #include "zones/zone_set.hpp"
@@ -34,6 +35,7 @@ struct AnswerOptions {
 struct Snapshot {
     zones::ZoneSet zones;
     std::vector<std::vector<BalancePlan>> plans;   // [zone index][balance index]
+    std::vector<PreparedZone> prepared;            // [zone index]
     std::shared_ptr<health::StatusTable> health;   // slot per (check, address)
     std::vector<health::Target> targets;           // slot -> what is probed, for status
     std::shared_ptr<const geo::Locator> locator;   // may be empty

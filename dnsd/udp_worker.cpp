@@ -37,18 +37,22 @@ void Server::udp_loop(int fd, Counters* counters) {
     auto responder = std::make_unique<Responder>();
     std::shared_ptr<const Snapshot> snapshot;
     uint64_t generation = 0;
+    // The headers point at fixed buffers: set them up once. Per batch the kernel changes only
+    // msg_namelen, msg_flags and msg_len (no control data is asked for).
     for (size_t i = 0; i < kBatch; ++i) {
         b->rx_iov[i] = {b->rx[i].data(), kRxSize};
+        b->rx_msgs[i] = {};
+        b->rx_msgs[i].msg_hdr.msg_name = &b->peers[i];
+        b->rx_msgs[i].msg_hdr.msg_iov = &b->rx_iov[i];
+        b->rx_msgs[i].msg_hdr.msg_iovlen = 1;
+        b->tx_iov[i] = {b->tx[i].data(), 0};
+        b->tx_msgs[i] = {};
+        b->tx_msgs[i].msg_hdr.msg_iov = &b->tx_iov[i];
+        b->tx_msgs[i].msg_hdr.msg_iovlen = 1;
     }
     size_t used = kBatch;   // headers recvmmsg changed last time: only those need resetting
     while (!stopping_.load(std::memory_order_relaxed)) {
-        for (size_t i = 0; i < used; ++i) {
-            b->rx_msgs[i] = {};
-            b->rx_msgs[i].msg_hdr.msg_name = &b->peers[i];
-            b->rx_msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
-            b->rx_msgs[i].msg_hdr.msg_iov = &b->rx_iov[i];
-            b->rx_msgs[i].msg_hdr.msg_iovlen = 1;
-        }
+        for (size_t i = 0; i < used; ++i) b->rx_msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
         int n = ::recvmmsg(fd, b->rx_msgs.data(), kBatch, MSG_WAITFORONE, nullptr);
         holder_.refresh(snapshot, generation);   // once per batch (or timeout)
         if (n <= 0) {                            // EAGAIN (receive timeout) and EINTR are flow
@@ -64,12 +68,9 @@ void Server::udp_loop(int fd, Counters* counters) {
             size_t size = responder->answer({b->rx[static_cast<size_t>(i)].data(), m.msg_len}, client, *snapshot,
                                             {b->tx[out].data(), kTxSize}, *counters);
             if (size == 0) continue;
-            b->tx_iov[out] = {b->tx[out].data(), size};
-            b->tx_msgs[out] = {};
+            b->tx_iov[out].iov_len = size;
             b->tx_msgs[out].msg_hdr.msg_name = &b->peers[static_cast<size_t>(i)];
             b->tx_msgs[out].msg_hdr.msg_namelen = m.msg_hdr.msg_namelen;
-            b->tx_msgs[out].msg_hdr.msg_iov = &b->tx_iov[out];
-            b->tx_msgs[out].msg_hdr.msg_iovlen = 1;
             ++out;
         }
         for (unsigned sent = 0; sent < out;) {

@@ -14,22 +14,33 @@ constexpr uint16_t kOptionNsid = 3;
 constexpr uint16_t kOptionEcs = 8;
 constexpr uint16_t kOptionCookie = 10;
 
-// Copies n octets (n <= 255) and turns ASCII 'A'..'Z' into 'a'..'z', eight octets at a time.
-void lowercase_copy(const uint8_t* from, size_t n, uint8_t* to) noexcept {
+// Eight octets with ASCII 'A'..'Z' turned into 'a'..'z'.
+inline uint64_t lowercase_word(uint64_t x) noexcept {
     constexpr uint64_t ones = 0x0101010101010101ull;
     constexpr uint64_t high = 0x8080808080808080ull;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {   // fixed-size copies compile to plain loads and stores
-        uint64_t x;
+    const uint64_t low7 = x & ~high;
+    const uint64_t at_least_a = low7 + (0x80 - 'A') * ones;    // high bit: octet >= 'A'
+    const uint64_t above_z = low7 + (0x80 - 'Z' - 1) * ones;   // high bit: octet > 'Z'
+    const uint64_t upper = at_least_a & ~above_z & ~x & high;  // and not >= 0x80
+    return x | upper >> 2;                                     // 0x80 >> 2 == 0x20
+}
+
+// Copies n octets (n <= 255) lowercased, eight at a time; the last word overlaps the one
+// before it rather than finishing octet by octet (lowercasing twice changes nothing).
+void lowercase_copy(const uint8_t* from, size_t n, uint8_t* to) noexcept {
+    uint64_t x;   // fixed-size copies compile to plain loads and stores
+    if (n < 8) {
+        for (size_t i = 0; i < n; ++i) to[i] = static_cast<uint8_t>(from[i] >= 'A' && from[i] <= 'Z' ? from[i] + 32 : from[i]);
+        return;
+    }
+    for (size_t i = 0; i + 8 < n; i += 8) {
         std::memcpy(&x, from + i, 8);
-        const uint64_t low7 = x & ~high;
-        const uint64_t at_least_a = low7 + (0x80 - 'A') * ones;    // high bit: octet >= 'A'
-        const uint64_t above_z = low7 + (0x80 - 'Z' - 1) * ones;   // high bit: octet > 'Z'
-        const uint64_t upper = at_least_a & ~above_z & ~x & high;  // and not >= 0x80
-        x |= upper >> 2;                                           // 0x80 >> 2 == 0x20
+        x = lowercase_word(x);
         std::memcpy(to + i, &x, 8);
     }
-    for (; i < n; ++i) to[i] = static_cast<uint8_t>(from[i] >= 'A' && from[i] <= 'Z' ? from[i] + 32 : from[i]);
+    std::memcpy(&x, from + n - 8, 8);
+    x = lowercase_word(x);
+    std::memcpy(to + n - 8, &x, 8);
 }
 
 // Skips a possibly compressed name; false when it runs past the end or is malformed.
@@ -74,8 +85,8 @@ bool parse_edns_options(const uint8_t* p, size_t length, Query& q) noexcept {
                 if (olen - 4u != address_bytes) return false;
                 q.ecs.family = family;
                 q.ecs.source_prefix = source;
-                q.ecs.address.fill(0);
-                std::memcpy(q.ecs.address.data(), o + 4, address_bytes);
+                q.ecs.address = {};
+                for (size_t i = 0; i < address_bytes; ++i) q.ecs.address[i] = o[4 + i];   // 3 octets for a /24: no memcpy call
                 if (source % 8 != 0 && (o[4 + address_bytes - 1] & (0xFFu >> (source % 8))) != 0) {
                     return false;   // bits beyond the source prefix must be zero
                 }
@@ -123,33 +134,28 @@ Parse parse_query(const uint8_t* p, size_t length, Query& q, bool& question_ok) 
     const uint16_t arcount = get16(p + 10);
 
     size_t pos = kHeaderSize;
-    if (qdcount == 1) {
-        // Walk the label lengths first, then copy the name in one go and lowercase it a word
-        // at a time: length octets are below 64, so lowercasing never touches them.
-        const size_t start = pos;
-        bool ok = false;
-        while (pos < length) {
-            const uint8_t len = p[pos];
-            if ((len & 0xC0) != 0) break;   // no pointers in the question: nothing precedes it
-            if (pos - start + len + 1u > 255 || pos + len + 1u > length) break;
-            pos += len + 1u;
-            if (len == 0) {
-                ok = true;
-                break;
-            }
-        }
-        const size_t out = pos - start;
-        if (ok) lowercase_copy(p + start, out, q.qname_lower.data());
-        if (ok && pos + 4 <= length) {
-            q.qname_length = static_cast<uint8_t>(out);
-            q.qtype = get16(p + pos);
-            q.qclass = get16(p + pos + 2);
-            pos += 4;
-            q.question_end = static_cast<uint16_t>(pos);
-            question_ok = true;
-        }
+    if (qdcount != 1) return Parse::formerr;   // RFC 9619
+    // Walk the label lengths first, then copy the name in one go and lowercase it a word at a
+    // time: length octets are below 64, so lowercasing never touches them. The name, root
+    // octet included, must end inside both the packet and 255 octets (RFC 1035 2.3.4).
+    const size_t end = std::min(length, kHeaderSize + 255);
+    for (;;) {
+        if (pos >= end) return Parse::formerr;
+        const uint8_t len = p[pos];
+        if (len == 0) break;
+        if (len > 63) return Parse::formerr;   // no pointers in the question: nothing precedes it
+        pos += len + 1u;
     }
-    if (!question_ok) return Parse::formerr;   // includes QDCOUNT != 1 (RFC 9619)
+    ++pos;
+    const size_t name_length = pos - kHeaderSize;
+    lowercase_copy(p + kHeaderSize, name_length, q.qname_lower.data());
+    if (pos + 4 > length) return Parse::formerr;
+    q.qname_length = static_cast<uint8_t>(name_length);
+    q.qtype = get16(p + pos);
+    q.qclass = get16(p + pos + 2);
+    pos += 4;
+    q.question_end = static_cast<uint16_t>(pos);
+    question_ok = true;
 
     for (uint32_t i = 0; i < uint32_t{ancount} + nscount; ++i) {
         if (!skip_name(p, length, pos) || length - pos < 10) return Parse::formerr;
@@ -162,7 +168,12 @@ Parse parse_query(const uint8_t* p, size_t length, Query& q, bool& question_ok) 
     }
     for (uint32_t i = 0; i < arcount; ++i) {
         size_t start = pos;
-        if (!skip_name(p, length, pos) || length - pos < 10) return Parse::formerr;
+        if (pos < length && p[pos] == 0) {
+            ++pos;   // the root, as OPT owns: no walk
+        } else if (!skip_name(p, length, pos)) {
+            return Parse::formerr;
+        }
+        if (length - pos < 10) return Parse::formerr;
         uint16_t type = get16(p + pos);
         uint16_t klass = get16(p + pos + 2);
         uint32_t ttl = get32(p + pos + 4);

@@ -135,6 +135,17 @@ public:
         pos_ += n;
         return true;
     }
+    /// Reserves n bytes at the end for the caller to fill in place; nullptr (and overflowed())
+    /// when they do not fit.
+    uint8_t* claim(size_t n) noexcept {
+        if (n > limit_ - pos_ || pos_ > limit_) {
+            overflow_ = true;
+            return nullptr;
+        }
+        uint8_t* at = buf_ + pos_;
+        pos_ += n;
+        return at;
+    }
     /// Two pieces at once, all or nothing.
     bool bytes2(const void* a, size_t na, const void* b, size_t nb) noexcept {
         if (na + nb > limit_ - pos_ || pos_ > limit_) {

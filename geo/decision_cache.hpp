@@ -6,6 +6,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -116,13 +117,10 @@ private:
 
     [[nodiscard]] std::size_t set_of(uint32_t tag, const Address& client) const noexcept {
         const Address key = client.truncated(client.is_v4() ? kIndexBitsV4 : kIndexBitsV6);
-        const auto& b = key.raw_bytes();
-        uint64_t hi = 0;
+        uint64_t hi = 0;   // the two halves in host order: only the mixing below needs them
         uint64_t lo = 0;
-        for (std::size_t i = 0; i < 8; ++i) {
-            hi = (hi << 8U) | b[i];
-            lo = (lo << 8U) | b[8 + i];
-        }
+        std::memcpy(&hi, key.raw_bytes().data(), 8);
+        std::memcpy(&lo, key.raw_bytes().data() + 8, 8);
         // splitmix64-style mixing: neighbouring /24s must land in different sets.
         uint64_t x = hi ^ (lo * 0x9e3779b97f4a7c15ULL) ^ (static_cast<uint64_t>(tag) << 32U) ^
                      (client.is_v4() ? 0 : 0x5bd1e995ULL);

@@ -134,15 +134,6 @@ size_t label_count(std::string_view wire) noexcept {
     return n;
 }
 
-bool is_subdomain(std::string_view name, std::string_view parent) noexcept {
-    if (parent.size() > name.size()) return false;
-    // Walk labels of `name` until the remaining suffix has parent's length; comparing at a
-    // label boundary avoids matching "xexample.com" against "example.com".
-    size_t i = 0;
-    while (name.size() - i > parent.size()) i += static_cast<uint8_t>(name[i]) + 1u;
-    return name.size() - i == parent.size() && name.substr(i) == parent;
-}
-
 std::string_view parent_name(std::string_view wire) noexcept {
     if (wire.empty() || wire[0] == '\0') return {};
     size_t skip = static_cast<uint8_t>(wire[0]) + 1u;

@@ -41,8 +41,7 @@ int32_t Zone::find_node(std::string_view name) const noexcept {
         uint32_t v = index_[slot];
         if (v == 0) return -1;
         const Node& n = nodes_[v - 1];
-        if (n.name_length == name.size() &&
-            std::char_traits<char>::compare(names_.data() + n.name_offset, name.data(), name.size()) == 0) {
+        if (same_name(this->name(n), name)) {
             return static_cast<int32_t>(v - 1);
         }
         slot = (slot + 1) & index_mask_;
@@ -66,7 +65,7 @@ Found Zone::find(std::string_view qname, uint16_t qtype) const noexcept {
         if (n.balance >= 0 && (qtype == rrtype::A || qtype == rrtype::AAAA)) {
             return {Lookup::balanced, node, wildcard};
         }
-        if (rrset(n, qtype) != nullptr) return {Lookup::hit, node, wildcard};
+        if (const RRset* r = rrset(n, qtype)) return {Lookup::hit, node, wildcard, r};
         if (qtype != rrtype::CNAME && rrset(n, rrtype::CNAME) != nullptr) {
             return {Lookup::cname, node, wildcard};
         }

@@ -27,9 +27,8 @@ int32_t ZoneSet::find_exact_index(std::string_view origin) const noexcept {
     return -1;
 }
 
-int32_t ZoneSet::find_index(std::string_view qname) const noexcept {
+int32_t ZoneSet::find_index_among(std::string_view qname) const noexcept {
     if (zones_.empty()) return -1;
-    if (zones_.size() == 1) return is_subdomain(qname, zones_[0]->origin()) ? 0 : -1;   // the common case
     // Skip labels that no origin can be that long for, then try each suffix, longest first.
     size_t labels = label_count(qname);
     std::string_view name = qname;

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "zones/name.hpp"
 #include "zones/zone.hpp"
 
 namespace zones {
@@ -22,7 +23,10 @@ public:
         return i < 0 ? nullptr : zones_[static_cast<size_t>(i)].get();
     }
     /// Like find(), as the position in zones() (-1 when none).
-    [[nodiscard]] int32_t find_index(std::string_view qname) const noexcept;
+    [[nodiscard]] int32_t find_index(std::string_view qname) const noexcept {
+        if (zones_.size() == 1) return is_subdomain(qname, zones_[0]->origin()) ? 0 : -1;   // the common case
+        return find_index_among(qname);
+    }
     /// The zone whose origin is exactly `origin`, or null.
     [[nodiscard]] const Zone* find_exact(std::string_view origin) const noexcept {
         int32_t i = find_exact_index(origin);
@@ -33,6 +37,8 @@ public:
     [[nodiscard]] bool empty() const noexcept { return zones_.empty(); }
 
 private:
+    [[nodiscard]] int32_t find_index_among(std::string_view qname) const noexcept;
+
     std::vector<std::shared_ptr<const Zone>> zones_;
     std::vector<uint32_t> index_;      // open addressing by origin hash: zone index + 1
     uint32_t mask_ = 0;
