@@ -42,6 +42,13 @@ int open_socket(const ListenAddress& a, int type, bool reuseport) {
     return fd;
 }
 
+bool is_wildcard(const ListenAddress& a) {
+    if (a.address.ss_family == AF_INET) {
+        return reinterpret_cast<const sockaddr_in&>(a.address).sin_addr.s_addr == htonl(INADDR_ANY);
+    }
+    return IN6_IS_ADDR_UNSPECIFIED(&reinterpret_cast<const sockaddr_in6&>(a.address).sin6_addr);
+}
+
 }  // namespace
 
 Server::Server(Config config) : config_(std::move(config)) {}
@@ -68,7 +75,8 @@ bool Server::start() {
     size_t zone_count = (*snapshot)->zones.zones().size();
 
     unsigned threads = config_.threads != 0 ? config_.threads : std::max(1u, std::thread::hardware_concurrency());
-    std::vector<int> udp, tcp;
+    std::vector<int> tcp;
+    std::vector<std::pair<int, bool>> udp;   // socket, bound to a wildcard address
     for (const auto& a : config_.listen) {
         // Probe without SO_REUSEPORT first: with it, a second server on the same port would
         // silently share the traffic instead of failing.
@@ -83,7 +91,12 @@ bool Server::start() {
             ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
             int buf = 4 << 20;
             ::setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buf, sizeof buf);
-            udp.push_back(fd);
+            const bool wildcard = is_wildcard(a);
+            if (wildcard && !ask_query_destinations(fd, a.address.ss_family)) {
+                log("cannot ask for query destinations on %s: %s", a.text.c_str(), std::strerror(errno));
+                return false;
+            }
+            udp.emplace_back(fd, wildcard);
             fds_.push_back(fd);
         }
         int fd = open_socket(a, SOCK_STREAM, false);
@@ -100,9 +113,9 @@ bool Server::start() {
     tcp_idle_timeout_ = config_.tcp_idle_timeout;
     tcp_max_connections_ = config_.tcp_max_connections;
 
-    for (int fd : udp) {
+    for (auto [fd, wildcard] : udp) {
         counters_.push_back(std::make_unique<Counters>());
-        threads_.emplace_back(&Server::udp_loop, this, fd, counters_.back().get());
+        threads_.emplace_back(&Server::udp_loop, this, fd, wildcard, counters_.back().get());
     }
     counters_.push_back(std::make_unique<Counters>());
     threads_.emplace_back(&Server::tcp_loop, this, tcp, counters_.back().get());

@@ -16,6 +16,10 @@
 
 namespace dnsd {
 
+/// Has a UDP socket report each query's destination address (IP_PKTINFO / IPV6_RECVPKTINFO),
+/// which udp_loop() then answers from. For sockets bound to a wildcard address.
+bool ask_query_destinations(int fd, int family);
+
 class Server {
 public:
     explicit Server(Config config);
@@ -39,7 +43,8 @@ public:
     [[nodiscard]] CounterTotals totals() const;
 
 private:
-    void udp_loop(int fd, Counters* counters);
+    /// `wildcard`: the socket is bound to 0.0.0.0 or ::, so answers name their source address.
+    void udp_loop(int fd, bool wildcard, Counters* counters);
     void tcp_loop(std::vector<int> listeners, Counters* counters);
     void free_retired();
     void adopt(std::shared_ptr<const Snapshot> snapshot);

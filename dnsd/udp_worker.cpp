@@ -1,4 +1,5 @@
 // udp_worker.cpp -- one thread per SO_REUSEPORT socket: recvmmsg a batch, answer, sendmmsg.
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sys/socket.h>
 
@@ -19,8 +20,14 @@ constexpr size_t kBatch = 16;
 constexpr size_t kRxSize = 4096;
 constexpr size_t kTxSize = 4096;   // udp_max_payload is capped at 4096 by the config
 
+// Room for the one control message a wildcard socket asks for: the query's destination address.
+struct alignas(cmsghdr) Control {
+    std::array<uint8_t, CMSG_SPACE(sizeof(in6_pktinfo))> bytes;
+};
+
 struct UdpBuffers {
     std::array<std::array<uint8_t, kRxSize>, kBatch> rx;
+    std::array<Control, kBatch> control;
     std::array<std::array<uint8_t, kTxSize>, kBatch> tx;
     std::array<sockaddr_storage, kBatch> peers;
     std::array<iovec, kBatch> rx_iov;
@@ -29,16 +36,42 @@ struct UdpBuffers {
     std::array<mmsghdr, kBatch> tx_msgs;
 };
 
+// Turns the destination address a query arrived at into the source address of its answer (a
+// wildcard socket otherwise answers from whichever address routing picks, and clients drop an
+// answer from an address they did not ask). The interface is left to routing, as gdnsd does,
+// except for IPv6 link-local addresses, which need it.
+void answer_from_query_destination(msghdr& h) {
+    for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+        if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+            auto* info = reinterpret_cast<in_pktinfo*>(CMSG_DATA(c));
+            info->ipi_ifindex = 0;
+            return;
+        }
+        if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+            auto* info = reinterpret_cast<in6_pktinfo*>(CMSG_DATA(c));
+            if (!IN6_IS_ADDR_LINKLOCAL(&info->ipi6_addr)) info->ipi6_ifindex = 0;
+            return;
+        }
+    }
+    h.msg_controllen = 0;   // none came: let routing choose
+}
+
 }  // namespace
 
-void Server::udp_loop(int fd, Counters* counters) {
+bool ask_query_destinations(int fd, int family) {
+    const int one = 1;
+    return family == AF_INET ? ::setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one) == 0
+                             : ::setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one) == 0;
+}
+
+void Server::udp_loop(int fd, bool wildcard, Counters* counters) {
     pthread_setname_np(pthread_self(), "dnsd-udp");
     auto b = std::make_unique<UdpBuffers>();
     auto responder = std::make_unique<Responder>();
     std::shared_ptr<const Snapshot> snapshot;
     uint64_t generation = 0;
     // The headers point at fixed buffers: set them up once. Per batch the kernel changes only
-    // msg_namelen, msg_flags and msg_len (no control data is asked for).
+    // msg_namelen, msg_flags and msg_len, and msg_controllen on a wildcard socket.
     for (size_t i = 0; i < kBatch; ++i) {
         b->rx_iov[i] = {b->rx[i].data(), kRxSize};
         b->rx_msgs[i] = {};
@@ -53,6 +86,12 @@ void Server::udp_loop(int fd, Counters* counters) {
     size_t used = kBatch;   // headers recvmmsg changed last time: only those need resetting
     while (!stopping_.load(std::memory_order_relaxed)) {
         for (size_t i = 0; i < used; ++i) b->rx_msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
+        if (wildcard) {
+            for (size_t i = 0; i < used; ++i) {
+                b->rx_msgs[i].msg_hdr.msg_control = b->control[i].bytes.data();
+                b->rx_msgs[i].msg_hdr.msg_controllen = sizeof(Control);
+            }
+        }
         int n = ::recvmmsg(fd, b->rx_msgs.data(), kBatch, MSG_WAITFORONE, nullptr);
         holder_.refresh(snapshot, generation);   // once per batch (or timeout)
         if (n <= 0) {                            // EAGAIN (receive timeout) and EINTR are flow
@@ -71,6 +110,11 @@ void Server::udp_loop(int fd, Counters* counters) {
             b->tx_iov[out].iov_len = size;
             b->tx_msgs[out].msg_hdr.msg_name = &b->peers[static_cast<size_t>(i)];
             b->tx_msgs[out].msg_hdr.msg_namelen = m.msg_hdr.msg_namelen;
+            if (wildcard) {
+                b->tx_msgs[out].msg_hdr.msg_control = b->control[static_cast<size_t>(i)].bytes.data();
+                b->tx_msgs[out].msg_hdr.msg_controllen = m.msg_hdr.msg_controllen;
+                answer_from_query_destination(b->tx_msgs[out].msg_hdr);
+            }
             ++out;
         }
         for (unsigned sent = 0; sent < out;) {

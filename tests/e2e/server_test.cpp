@@ -162,6 +162,27 @@ TEST(Server, ReloadSwapsGoodEditsAndKeepsServingOnBadOnes) {
     EXPECT_NE(d.server().log().find("example.com.toml:"), std::string::npos) << "error names the file";
 }
 
+// Bound to the wildcard address, dnsd must answer from the address each query was sent to: a
+// host with several addresses otherwise answers from another one, which clients drop (the test
+// client's UDP socket is connected, so the kernel drops such an answer too).
+TEST(Server, WildcardListenAnswersFromTheAddressAsked) {
+    test_support::TempDir zones("dnsd-wildcard");
+    test_support::write_file(zones.path() / "example.com.toml", kZone);
+    test_support::DnsdServer::Options o;
+    o.listen_hosts = {"0.0.0.0", "[::]"};
+    test_support::DnsdServer server(dnsd_binary(), zones.path(), {"example.com."}, o);
+    for (const char* address : {"127.0.0.1", "127.0.0.2", "127.45.6.7", "::1"}) {
+        const test_support::Endpoint to{address, server.port()};
+        for (Transport t : {Transport::udp, Transport::tcp}) {
+            auto bytes = test_support::exchange(to, t, test_support::build_query({.qname = "mail.example.com.", .qtype = 1}));
+            ASSERT_TRUE(bytes.has_value()) << "no answer over " << to_string(t) << " from " << address;
+            auto r = test_support::parse_response(*bytes);
+            ASSERT_EQ(r.answer.size(), 1u) << address;
+            EXPECT_NE(r.answer[0].find("192.0.2.25"), std::string::npos) << r.answer[0];
+        }
+    }
+}
+
 TEST(Server, SigtermExitsCleanly) {
     DnsdInstance d({{"example.com.toml", kZone}}, {"example.com."});
     auto status = d.server().stop();

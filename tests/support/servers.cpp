@@ -240,7 +240,11 @@ DnsdServer::DnsdServer(const std::filesystem::path& binary, const std::filesyste
             std::ostringstream conf;
             conf << "# dnsd.toml written by tests/support/servers.cpp\n"
                  << "[server]\n"
-                 << "listen = [\"127.0.0.1:" << port << "\"]\n"
+                 << "listen = [";
+            for (std::size_t i = 0; i < options.listen_hosts.size(); ++i) {
+                conf << (i == 0 ? "" : ", ") << '"' << options.listen_hosts[i] << ':' << port << '"';
+            }
+            conf << "]\n"
                  << "zones = " << quoted(std::filesystem::absolute(zones_dir)) << "\n"
                  << "threads = " << options.threads << "\n"
                  << options.extra_config;

@@ -96,6 +96,9 @@ public:
     struct Options {
         unsigned threads = 1;
         std::string extra_config;  ///< appended to dnsd.toml verbatim (e.g. a [geo] table)
+        /// Listen addresses, each with the server's port: "0.0.0.0" and "[::]" are wildcards.
+        /// The first one must reach 127.0.0.1 (the readiness check asks there).
+        std::vector<std::string> listen_hosts = {"127.0.0.1"};
     };
     DnsdServer(const std::filesystem::path& binary, const std::filesystem::path& zones_dir,
                const std::vector<std::string>& origins);
