@@ -48,7 +48,7 @@ TEST(Balance, RoundRobinLeadsEquallyOften) {
     for (int i = 0; i < 1000; ++i) {
         select_members(plan, {}, st, out);
         ASSERT_EQ(out.count, 4u);
-        ++first[ip_of(out.members[0])];
+        ++first[ip_of(out.member(0))];
     }
     ASSERT_EQ(first.size(), 4u);
     for (auto& [ip, n] : first) EXPECT_NEAR(n, 250, 25) << ip;
@@ -64,7 +64,7 @@ TEST(Balance, AnswersCapSlidesTheWindowOverEveryMember) {
     for (int i = 0; i < 300; ++i) {
         select_members(plan, {}, st, out);
         ASSERT_EQ(out.count, 2u);
-        for (size_t k = 0; k < out.count; ++k) ++served[ip_of(out.members[k])];
+        for (size_t k = 0; k < out.count; ++k) ++served[ip_of(out.member(k))];
     }
     for (auto& [ip, n] : served) EXPECT_EQ(n, 200) << ip;
 }
@@ -79,7 +79,7 @@ TEST(Balance, WeightedFirstPickFollowsWeights) {
     for (int i = 0; i < n; ++i) {
         select_members(plan, {}, st, out);
         ASSERT_EQ(out.count, 3u) << "drawn without replacement: every member once";
-        ++first[ip_of(out.members[0])];
+        ++first[ip_of(out.member(0))];
     }
     EXPECT_NEAR(first["192.0.2.1"], n * 0.1, n * 0.1 * 0.05 + 50);
     EXPECT_NEAR(first["192.0.2.2"], n * 0.3, n * 0.3 * 0.05);
@@ -96,14 +96,14 @@ TEST(Balance, WeightZeroIsStandby) {
     for (int i = 0; i < 50; ++i) {
         select_members(plan, in, st, out);
         ASSERT_EQ(out.count, 1u);
-        EXPECT_EQ(ip_of(out.members[0]), "192.0.2.1");
+        EXPECT_EQ(ip_of(out.member(0)), "192.0.2.1");
     }
     health::TargetStatus down;
     down.up = false;
     table.update(0, down);
     select_members(plan, in, st, out);
     ASSERT_EQ(out.count, 1u);
-    EXPECT_EQ(ip_of(out.members[0]), "192.0.2.2");
+    EXPECT_EQ(ip_of(out.member(0)), "192.0.2.2");
     EXPECT_FALSE(out.failed_open);
 }
 
@@ -119,7 +119,7 @@ TEST(Balance, DownMembersAreSkippedAndAllDownFailsOpen) {
     table.update(1, down);
     select_members(plan, in, st, out);
     ASSERT_EQ(out.count, 1u);
-    EXPECT_EQ(ip_of(out.members[0]), "192.0.2.1");
+    EXPECT_EQ(ip_of(out.member(0)), "192.0.2.1");
     table.update(0, down);
     select_members(plan, in, st, out);
     EXPECT_TRUE(out.failed_open);
@@ -150,12 +150,12 @@ TEST(Balance, FailoverUsesTheFirstPoolWithEnoughUpAndComesBack) {
     table.update(0, down);   // only 1 of 2 up: below min_healthy
     select_members(plan, in, st, out);
     ASSERT_EQ(out.count, 1u);
-    EXPECT_EQ(ip_of(out.members[0]), "198.51.100.1");
+    EXPECT_EQ(ip_of(out.member(0)), "198.51.100.1");
     health::TargetStatus up;
     table.update(0, up);
     select_members(plan, in, st, out);
     EXPECT_EQ(out.count, 2u);
-    EXPECT_NE(ip_of(out.members[0]), "198.51.100.1");
+    EXPECT_NE(ip_of(out.member(0)), "198.51.100.1");
 }
 
 TEST(Balance, FamiliesAreSelectedSeparately) {
@@ -166,7 +166,7 @@ TEST(Balance, FamiliesAreSelectedSeparately) {
     v6.ipv6 = true;
     select_members(plan, v6, st, out);
     ASSERT_EQ(out.count, 1u);
-    EXPECT_EQ(out.members[0]->address[0], 0x20);
+    EXPECT_EQ(out.member(0)->address[0], 0x20);
     BalancePlan v4only = plan_of(flat({member("192.0.2.1")}));
     select_members(v4only, v6, st, out);
     EXPECT_EQ(out.count, 0u);
@@ -195,17 +195,17 @@ TEST(Balance, GeoNetRulePicksThePoolAndSpillsOver) {
     Selection out;
     select_members(plan, in, st, out);
     ASSERT_EQ(out.count, 1u);
-    EXPECT_EQ(ip_of(out.members[0]), "192.0.2.1");
+    EXPECT_EQ(ip_of(out.member(0)), "192.0.2.1");
     EXPECT_EQ(out.scope, 8);
     geo::Address other = *geo::Address::parse("203.0.113.9");
     in.client = &other;
     select_members(plan, in, st, out);
-    EXPECT_EQ(ip_of(out.members[0]), "198.51.100.1");
+    EXPECT_EQ(ip_of(out.member(0)), "198.51.100.1");
     health::TargetStatus down;
     down.up = false;
     table.update(1, down);   // us down: default spills to eu
     select_members(plan, in, st, out);
-    EXPECT_EQ(ip_of(out.members[0]), "192.0.2.1");
+    EXPECT_EQ(ip_of(out.member(0)), "192.0.2.1");
 }
 
 TEST(Balance, BadGeoSelectorIsAnError) {
