@@ -2,7 +2,9 @@
 // answers cap and geo rules, on hand-built plans (no zone files, no sockets).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <vector>
 
 #include "dnsd/balance.hpp"
 #include "geo/address.hpp"
@@ -52,6 +54,33 @@ TEST(Balance, RoundRobinLeadsEquallyOften) {
     }
     ASSERT_EQ(first.size(), 4u);
     for (auto& [ip, n] : first) EXPECT_NEAR(n, 250, 25) << ip;
+}
+
+TEST(Balance, PreparedRecordsAreTheSelectedMembers) {
+    // A whole-pool rotation comes with its answer records prepared: owner 0xC00C, A or AAAA,
+    // class IN, the plan's TTL, then the member's address, in the order of member(i).
+    zones::Balance b = flat({member("192.0.2.1"), member("192.0.2.2"), member("192.0.2.3"), member("2001:db8::1"),
+                             member("2001:db8::2")});
+    b.answers = 2;
+    b.ttl = 42;
+    BalancePlan plan = plan_of(b);
+    SelectState st;
+    Selection out;
+    for (int i = 0; i < 12; ++i) {
+        SelectInput in;
+        in.ipv6 = i % 2 == 1;
+        select_members(plan, in, st, out);
+        const size_t length = in.ipv6 ? 16 : 4;
+        ASSERT_EQ(out.count, 2u);
+        ASSERT_EQ(out.records.size(), out.count * (12 + length));
+        for (size_t k = 0; k < out.count; ++k) {
+            const auto* r = reinterpret_cast<const uint8_t*>(out.records.data()) + k * (12 + length);
+            const std::vector<uint8_t> head(r, r + 12);
+            const std::vector<uint8_t> want = {0xC0, 12, 0, uint8_t(in.ipv6 ? 28 : 1), 0, 1, 0, 0, 0, 42, 0, uint8_t(length)};
+            EXPECT_EQ(head, want);
+            EXPECT_TRUE(std::equal(r + 12, r + 12 + length, out.member(k)->address.begin())) << i << " " << k;
+        }
+    }
 }
 
 TEST(Balance, AnswersCapSlidesTheWindowOverEveryMember) {
