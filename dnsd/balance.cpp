@@ -163,20 +163,20 @@ bool all_up(const PlanPool& pool, size_t family, const PlanMember* members, cons
     return true;
 }
 
-// The common case: a round-robin pool with every member up. The same rotation as pick(), and
-// the answer records come prepared.
+// The common case: a round-robin pool with every member up. The same rotation as pick(), but
+// described rather than listed (Selection::ring), and the answer records come prepared.
 void rotate_pool(const PlanPool& pool, size_t family, const PlanMember* members, size_t want, uint32_t rotation,
                  Selection& out) noexcept {
     const size_t n = pool.count[family];
     want = std::min({want, n, out.members.size()});
     const size_t start = rotation % n;
-    size_t i = 0;
-    for (size_t k = start; i < want && k < n; ++i, ++k) out.members[i] = &members[k];   // up to the end...
-    for (size_t k = 0; i < want; ++i, ++k) out.members[i] = &members[k];                // ...then from the top
+    out.ring = members;
+    out.ring_start = start;
+    out.ring_size = n;
     out.count = want;
     const std::string& records = pool.records[family];
     if (!records.empty()) {
-        const size_t size = records.size() / (2 * n);
+        const size_t size = 12 + (family == 0 ? 4 : 16);   // one record: see append_question_record
         out.records = std::string_view(records).substr(start * size, want * size);
     }
 }
@@ -185,6 +185,7 @@ void rotate_pool(const PlanPool& pool, size_t family, const PlanMember* members,
 
 void select_members(const BalancePlan& plan, const SelectInput& in, SelectState& st, Selection& out) noexcept {
     out.count = 0;
+    out.ring_size = 0;
     out.records = {};
     out.failed_open = false;
     out.used_location = false;

@@ -85,7 +85,19 @@ struct SelectInput {
 };
 
 struct Selection {
-    std::array<const PlanMember*, kMaxAnswerMembers> members{};
+    /// The i-th chosen member, i < count.
+    [[nodiscard]] const PlanMember* member(size_t i) const noexcept {
+        if (ring_size == 0) return members[i];
+        const size_t k = ring_start + i;
+        return ring + (k < ring_size ? k : k - ring_size);
+    }
+
+    std::array<const PlanMember*, kMaxAnswerMembers> members{};   // the picks, unless ring_size != 0
+    // A rotation of a whole pool is not listed: its members are ring[ring_start], the next, ...
+    // wrapping at ring_size.
+    const PlanMember* ring = nullptr;
+    size_t ring_start = 0;
+    size_t ring_size = 0;
     size_t count = 0;
     std::string_view records;            // members as prepared records when the whole pool served; else empty
     bool failed_open = false;

@@ -80,7 +80,7 @@ PreparedZone prepare_zone(const zones::Zone& zone) {
         if (zones::rrtype::rdata_name_compressible(r.type)) continue;
         const std::string_view data = zone.rdata(r);
         for (size_t at = 0; at + 2 <= data.size();) {
-            const size_t len = (static_cast<uint8_t>(data[at]) << 8) | static_cast<uint8_t>(data[at + 1]);
+            const size_t len = size_t{static_cast<uint8_t>(data[at])} << 8 | static_cast<uint8_t>(data[at + 1]);
             append_question_record(p.wire, r.type, r.ttl, data.substr(at + 2, len));
             at += 2 + len;
         }

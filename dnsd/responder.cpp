@@ -361,7 +361,7 @@ bool Responder::put_balanced(std::string_view owner, const zones::Zone& zone, ui
         wire::put32(head + 6, plan.ttl);
         put16(head + 10, static_cast<uint16_t>(length));
         for (size_t i = 0; i < selection_.count; ++i) {
-            w_.bytes2(head, sizeof head, selection_.members[i]->address.data(), length);
+            w_.bytes2(head, sizeof head, selection_.member(i)->address.data(), length);
         }
         ancount_ = static_cast<uint16_t>(ancount_ + selection_.count);
         return selection_.count > 0;
@@ -369,7 +369,7 @@ bool Responder::put_balanced(std::string_view owner, const zones::Zone& zone, ui
     auto mark = w_.mark();
     uint16_t saved = ancount_;
     for (size_t i = 0; i < selection_.count; ++i) {
-        std::string_view rd(reinterpret_cast<const char*>(selection_.members[i]->address.data()), length);
+        std::string_view rd(reinterpret_cast<const char*>(selection_.member(i)->address.data()), length);
         if (!put_record(owner, qtype, kClassIn, plan.ttl, rd)) {
             w_.rollback(mark);
             ancount_ = saved;
@@ -529,8 +529,7 @@ size_t Responder::answer_tsig_badkey(const uint8_t* query, size_t length) noexce
 
 const zones::Zone* Responder::use_zone(const Snapshot& snapshot, int32_t index) noexcept {
     const auto i = static_cast<size_t>(index);
-    // Snapshots come from assemble_snapshot(), which prepares every zone and its plans.
-    if (index < 0 || i >= snapshot.prepared.size() || i >= snapshot.plans.size()) return nullptr;
+    if (index < 0 || i >= snapshot.prepared.size()) return nullptr;   // plans has as many entries
     plans_ = &snapshot.plans[i];
     prepared_ = &snapshot.prepared[i];
     return snapshot.zones.zones()[i].get();

@@ -34,6 +34,7 @@ struct AnswerOptions {
 /// thread writes (STYLE.md 7).
 struct Snapshot {
     zones::ZoneSet zones;
+    // One entry per zone in each (assemble_snapshot() fills them together).
     std::vector<std::vector<BalancePlan>> plans;   // [zone index][balance index]
     std::vector<PreparedZone> prepared;            // [zone index]
     std::shared_ptr<health::StatusTable> health;   // slot per (check, address)

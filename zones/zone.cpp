@@ -60,16 +60,16 @@ Found Zone::find(std::string_view qname, uint16_t qtype) const noexcept {
         const Node& n = nodes_[static_cast<uint32_t>(i)];
         auto node = static_cast<uint32_t>(i);
         if (qtype == rrtype::ANY) {
-            return {n.rrset_count > 0 || n.balance >= 0 ? Lookup::hit : Lookup::nodata, node, wildcard};
+            return {n.rrset_count > 0 || n.balance >= 0 ? Lookup::hit : Lookup::nodata, wildcard, node};
         }
         if (n.balance >= 0 && (qtype == rrtype::A || qtype == rrtype::AAAA)) {
-            return {Lookup::balanced, node, wildcard};
+            return {Lookup::balanced, wildcard, node};
         }
-        if (const RRset* r = rrset(n, qtype)) return {Lookup::hit, node, wildcard, r};
+        if (const RRset* r = rrset(n, qtype)) return {Lookup::hit, wildcard, node, r};
         if (qtype != rrtype::CNAME && rrset(n, rrtype::CNAME) != nullptr) {
-            return {Lookup::cname, node, wildcard};
+            return {Lookup::cname, wildcard, node};
         }
-        return {Lookup::nodata, node, wildcard};
+        return {Lookup::nodata, wildcard, node};
     };
 
     int32_t i = find_node(qname);
@@ -78,7 +78,7 @@ Found Zone::find(std::string_view qname, uint16_t qtype) const noexcept {
         // RFC 4035 3.1.4.1 / RFC 1034 4.3.2 3b: at or below a cut the parent answers only DS
         // for the cut itself; everything else is a referral.
         if (n.cut >= 0 && !(n.cut == i && qtype == rrtype::DS)) {
-            return {Lookup::referral, static_cast<uint32_t>(n.cut), false};
+            return {Lookup::referral, false, static_cast<uint32_t>(n.cut)};
         }
         return classify(i, false);
     }
@@ -88,11 +88,11 @@ Found Zone::find(std::string_view qname, uint16_t qtype) const noexcept {
         name = parent_name(name);
         i = find_node(name);
     }
-    if (i < 0) return {Lookup::nxdomain, apex_, false};
+    if (i < 0) return {Lookup::nxdomain, false, apex_};
     const Node& encloser = nodes_[static_cast<uint32_t>(i)];
-    if (encloser.cut >= 0) return {Lookup::referral, static_cast<uint32_t>(encloser.cut), false};
+    if (encloser.cut >= 0) return {Lookup::referral, false, static_cast<uint32_t>(encloser.cut)};
     if (encloser.wildcard >= 0) return classify(encloser.wildcard, true);
-    return {Lookup::nxdomain, static_cast<uint32_t>(i), false};
+    return {Lookup::nxdomain, false, static_cast<uint32_t>(i)};
 }
 
 // ---- building -----------------------------------------------------------------------------

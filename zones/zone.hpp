@@ -42,10 +42,10 @@ struct Node {
 /// What a lookup found (STYLE.md 4: the shared result vocabulary).
 enum class Lookup : uint8_t { hit, balanced, cname, nodata, nxdomain, referral };
 
-struct Found {
+struct Found {                         // 16 bytes: returned in registers
     Lookup kind = Lookup::nxdomain;
-    uint32_t node = 0;                 // answering node; for referral the delegation node
     bool wildcard = false;             // synthesised from a wildcard (owner becomes the qname)
+    uint32_t node = 0;                 // answering node; for referral the delegation node
     const RRset* rrset = nullptr;      // hit (but for ANY): the RRset of the qtype
 };
 

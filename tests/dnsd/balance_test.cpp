@@ -2,7 +2,9 @@
 // answers cap and geo rules, on hand-built plans (no zone files, no sockets).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <vector>
 
 #include "dnsd/balance.hpp"
 #include "geo/address.hpp"
@@ -48,10 +50,37 @@ TEST(Balance, RoundRobinLeadsEquallyOften) {
     for (int i = 0; i < 1000; ++i) {
         select_members(plan, {}, st, out);
         ASSERT_EQ(out.count, 4u);
-        ++first[ip_of(out.members[0])];
+        ++first[ip_of(out.member(0))];
     }
     ASSERT_EQ(first.size(), 4u);
     for (auto& [ip, n] : first) EXPECT_NEAR(n, 250, 25) << ip;
+}
+
+TEST(Balance, PreparedRecordsAreTheSelectedMembers) {
+    // A whole-pool rotation comes with its answer records prepared: owner 0xC00C, A or AAAA,
+    // class IN, the plan's TTL, then the member's address, in the order of member(i).
+    zones::Balance b = flat({member("192.0.2.1"), member("192.0.2.2"), member("192.0.2.3"), member("2001:db8::1"),
+                             member("2001:db8::2")});
+    b.answers = 2;
+    b.ttl = 42;
+    BalancePlan plan = plan_of(b);
+    SelectState st;
+    Selection out;
+    for (int i = 0; i < 12; ++i) {
+        SelectInput in;
+        in.ipv6 = i % 2 == 1;
+        select_members(plan, in, st, out);
+        const size_t length = in.ipv6 ? 16 : 4;
+        ASSERT_EQ(out.count, 2u);
+        ASSERT_EQ(out.records.size(), out.count * (12 + length));
+        for (size_t k = 0; k < out.count; ++k) {
+            const auto* r = reinterpret_cast<const uint8_t*>(out.records.data()) + k * (12 + length);
+            const std::vector<uint8_t> head(r, r + 12);
+            const std::vector<uint8_t> want = {0xC0, 12, 0, uint8_t(in.ipv6 ? 28 : 1), 0, 1, 0, 0, 0, 42, 0, uint8_t(length)};
+            EXPECT_EQ(head, want);
+            EXPECT_TRUE(std::equal(r + 12, r + 12 + length, out.member(k)->address.begin())) << i << " " << k;
+        }
+    }
 }
 
 TEST(Balance, AnswersCapSlidesTheWindowOverEveryMember) {
@@ -64,7 +93,7 @@ TEST(Balance, AnswersCapSlidesTheWindowOverEveryMember) {
     for (int i = 0; i < 300; ++i) {
         select_members(plan, {}, st, out);
         ASSERT_EQ(out.count, 2u);
-        for (size_t k = 0; k < out.count; ++k) ++served[ip_of(out.members[k])];
+        for (size_t k = 0; k < out.count; ++k) ++served[ip_of(out.member(k))];
     }
     for (auto& [ip, n] : served) EXPECT_EQ(n, 200) << ip;
 }
@@ -79,7 +108,7 @@ TEST(Balance, WeightedFirstPickFollowsWeights) {
     for (int i = 0; i < n; ++i) {
         select_members(plan, {}, st, out);
         ASSERT_EQ(out.count, 3u) << "drawn without replacement: every member once";
-        ++first[ip_of(out.members[0])];
+        ++first[ip_of(out.member(0))];
     }
     EXPECT_NEAR(first["192.0.2.1"], n * 0.1, n * 0.1 * 0.05 + 50);
     EXPECT_NEAR(first["192.0.2.2"], n * 0.3, n * 0.3 * 0.05);
@@ -96,14 +125,14 @@ TEST(Balance, WeightZeroIsStandby) {
     for (int i = 0; i < 50; ++i) {
         select_members(plan, in, st, out);
         ASSERT_EQ(out.count, 1u);
-        EXPECT_EQ(ip_of(out.members[0]), "192.0.2.1");
+        EXPECT_EQ(ip_of(out.member(0)), "192.0.2.1");
     }
     health::TargetStatus down;
     down.up = false;
     table.update(0, down);
     select_members(plan, in, st, out);
     ASSERT_EQ(out.count, 1u);
-    EXPECT_EQ(ip_of(out.members[0]), "192.0.2.2");
+    EXPECT_EQ(ip_of(out.member(0)), "192.0.2.2");
     EXPECT_FALSE(out.failed_open);
 }
 
@@ -119,7 +148,7 @@ TEST(Balance, DownMembersAreSkippedAndAllDownFailsOpen) {
     table.update(1, down);
     select_members(plan, in, st, out);
     ASSERT_EQ(out.count, 1u);
-    EXPECT_EQ(ip_of(out.members[0]), "192.0.2.1");
+    EXPECT_EQ(ip_of(out.member(0)), "192.0.2.1");
     table.update(0, down);
     select_members(plan, in, st, out);
     EXPECT_TRUE(out.failed_open);
@@ -150,12 +179,12 @@ TEST(Balance, FailoverUsesTheFirstPoolWithEnoughUpAndComesBack) {
     table.update(0, down);   // only 1 of 2 up: below min_healthy
     select_members(plan, in, st, out);
     ASSERT_EQ(out.count, 1u);
-    EXPECT_EQ(ip_of(out.members[0]), "198.51.100.1");
+    EXPECT_EQ(ip_of(out.member(0)), "198.51.100.1");
     health::TargetStatus up;
     table.update(0, up);
     select_members(plan, in, st, out);
     EXPECT_EQ(out.count, 2u);
-    EXPECT_NE(ip_of(out.members[0]), "198.51.100.1");
+    EXPECT_NE(ip_of(out.member(0)), "198.51.100.1");
 }
 
 TEST(Balance, FamiliesAreSelectedSeparately) {
@@ -166,7 +195,7 @@ TEST(Balance, FamiliesAreSelectedSeparately) {
     v6.ipv6 = true;
     select_members(plan, v6, st, out);
     ASSERT_EQ(out.count, 1u);
-    EXPECT_EQ(out.members[0]->address[0], 0x20);
+    EXPECT_EQ(out.member(0)->address[0], 0x20);
     BalancePlan v4only = plan_of(flat({member("192.0.2.1")}));
     select_members(v4only, v6, st, out);
     EXPECT_EQ(out.count, 0u);
@@ -195,17 +224,17 @@ TEST(Balance, GeoNetRulePicksThePoolAndSpillsOver) {
     Selection out;
     select_members(plan, in, st, out);
     ASSERT_EQ(out.count, 1u);
-    EXPECT_EQ(ip_of(out.members[0]), "192.0.2.1");
+    EXPECT_EQ(ip_of(out.member(0)), "192.0.2.1");
     EXPECT_EQ(out.scope, 8);
     geo::Address other = *geo::Address::parse("203.0.113.9");
     in.client = &other;
     select_members(plan, in, st, out);
-    EXPECT_EQ(ip_of(out.members[0]), "198.51.100.1");
+    EXPECT_EQ(ip_of(out.member(0)), "198.51.100.1");
     health::TargetStatus down;
     down.up = false;
     table.update(1, down);   // us down: default spills to eu
     select_members(plan, in, st, out);
-    EXPECT_EQ(ip_of(out.members[0]), "192.0.2.1");
+    EXPECT_EQ(ip_of(out.member(0)), "192.0.2.1");
 }
 
 TEST(Balance, BadGeoSelectorIsAnError) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 
 #include "tests/dnsd/responder_fixture.hpp"
 
@@ -87,6 +88,35 @@ TEST_F(ResponderTest, NxdomainCarriesSoaWithNegativeTtl) {
     ASSERT_EQ(r.authority.size(), 1u);
     EXPECT_EQ(r.authority[0].rfind("example.com. 300 IN SOA ns1.example.com. hostmaster.example.com. 2024010101", 0), 0u)
         << r.authority[0];
+}
+
+TEST(ResponderSoa, NegativeSoaNamesInsideAndOutsideTheZone) {
+    // The negative SOA is prepared with pointers to the origin inside the question: check it
+    // decodes the same for names outside the zone, a deep qname, mixed case and after a CNAME.
+    testing::SnapshotFixture fx{{{"sub.example.org.toml", R"(
+origin = "sub.example.org."
+[soa]
+primary = "ns.example.net."
+contact = "admin@example.org"
+serial = 7
+negative_ttl = 60
+[records]
+"@" = { NS = ["ns.example.net."] }
+hop = { CNAME = "missing.deep" }
+)"}}};
+    for (const char* qname : {"a.b.c.sub.example.org.", "X.Sub.Example.ORG.", "hop.sub.example.org."}) {
+        Response r = fx.ask(qname, A);
+        EXPECT_EQ(r.rcode, 3u) << qname;
+        ASSERT_EQ(r.authority.size(), 1u) << qname;
+        std::string soa = r.authority[0];
+        for (char& c : soa) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        EXPECT_EQ(soa.rfind("sub.example.org. 60 in soa ns.example.net. admin.example.org. 7 ", 0), 0u) << soa;
+    }
+    Response nodata = fx.ask("sub.example.org.", TXT);
+    EXPECT_EQ(nodata.rcode, 0u);
+    ASSERT_EQ(nodata.authority.size(), 1u);
+    EXPECT_EQ(nodata.authority[0].rfind("sub.example.org. 60 IN SOA ns.example.net. admin.example.org. 7 ", 0), 0u)
+        << nodata.authority[0];
 }
 
 TEST_F(ResponderTest, NodataCarriesSoa) {

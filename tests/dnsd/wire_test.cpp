@@ -20,6 +20,28 @@ TEST(Wire, ParsesQuestionLowercased) {
     EXPECT_EQ(q.qname(), std::string_view("\3www\7example\3com\0", 17));
 }
 
+TEST(Wire, LowercasesNamesOfEveryLength) {
+    // Names are lowercased octet by octet below 8 octets, in words up to 16 and in 16-octet
+    // pieces beyond; octets that are not ASCII capitals (digits, '@', '[', 0xC1) stay.
+    for (size_t labels = 0; labels <= 20; ++labels) {
+        std::string text;
+        std::string lower;
+        for (size_t i = 0; i < labels; ++i) {
+            text += i % 2 == 0 ? "Az@[" : "ZaQ9";
+            lower += i % 2 == 0 ? "az@[" : "zaq9";
+            text += ".";
+            lower += ".";
+        }
+        auto b = test_support::build_query({.qname = "X\\193." + text});
+        Query q;
+        ASSERT_EQ(parse(b, q), Parse::ok) << text;
+        std::string expected("\2x\xC1", 3);
+        for (size_t i = 0; i < labels; ++i) expected += std::string("\4") + lower.substr(5 * i, 4);
+        expected += std::string(1, '\0');
+        EXPECT_EQ(q.qname(), expected) << text;
+    }
+}
+
 TEST(Wire, ClientSubnetIsValidated) {
     Query q;
     test_support::QuerySpec spec{.qname = "a.example."};
