@@ -1,7 +1,6 @@
 // prepared.cpp -- encoding a zone's query-independent answer bytes at load time.
 #include "dnsd/prepared.hpp"
 
-#include <limits>
 
 #include "zones/name.hpp"
 #include "zones/rrtype.hpp"
@@ -73,25 +72,6 @@ void append_question_record(std::string& out, uint16_t type, uint32_t ttl, std::
 
 PreparedZone prepare_zone(const zones::Zone& zone) {
     PreparedZone p;
-    const auto sets = zone.all_rrsets();
-    p.offsets.reserve(sets.size() + 1);
-    for (const zones::RRset& r : sets) {
-        p.offsets.push_back(static_cast<uint32_t>(p.wire.size()));
-        if (zones::rrtype::rdata_name_compressible(r.type)) continue;
-        const std::string_view data = zone.rdata(r);
-        for (size_t at = 0; at + 2 <= data.size();) {
-            const size_t len = size_t{static_cast<uint8_t>(data[at])} << 8 | static_cast<uint8_t>(data[at + 1]);
-            append_question_record(p.wire, r.type, r.ttl, data.substr(at + 2, len));
-            at += 2 + len;
-        }
-        if (p.wire.size() > std::numeric_limits<uint32_t>::max()) {   // beyond the offsets: prepare nothing
-            p.wire.clear();
-            p.offsets.clear();
-            break;
-        }
-    }
-    if (!p.offsets.empty()) p.offsets.push_back(static_cast<uint32_t>(p.wire.size()));
-    p.wire.shrink_to_fit();
     prepare_negative_soa(zone, p);
     return p;
 }

@@ -196,16 +196,6 @@ bool Responder::put_record_slow(std::string_view owner, uint16_t type, uint16_t 
 bool Responder::put_rrset(Section s, std::string_view owner, const zones::Zone& zone,
                           const zones::RRset& rrset) noexcept {
     if (dropped_section_) return false;
-    if (owner.data() == q_.qname().data() && owner.size() == q_.qname_length) {
-        const std::string_view records = prepared_->records(zone.rrset_index(rrset));
-        if (!records.empty()) {
-            if (w_.bytes(records.data(), records.size())) {
-                count(s, rrset.count);
-                return true;
-            }
-            return drop_rrset(s);
-        }
-    }
     auto mark = w_.mark();
     uint16_t saved_an = ancount_, saved_ns = nscount_, saved_ar = arcount_;
     std::string_view data = zone.rdata(rrset);

@@ -70,13 +70,6 @@ public:
         return {rrsets_.data() + n.rrset_begin, n.rrset_count};
     }
     [[nodiscard]] const RRset* rrset(const Node& n, uint16_t type) const noexcept;
-    /// Every RRset of the zone; rrset_index() gives a position in it, so that data derived
-    /// from the zone elsewhere (e.g. prepared answer bytes) can be kept per RRset.
-    [[nodiscard]] std::span<const RRset> all_rrsets() const noexcept { return rrsets_; }
-    /// The position of `r`, one of this zone's RRsets, in all_rrsets().
-    [[nodiscard]] uint32_t rrset_index(const RRset& r) const noexcept {
-        return static_cast<uint32_t>(&r - rrsets_.data());
-    }
     [[nodiscard]] std::string_view rdata(const RRset& r) const noexcept {
         return {rdata_.data() + r.offset, r.length};
     }
