@@ -67,8 +67,8 @@ bool read_name(const uint8_t* p, size_t length, size_t pos, std::array<char, 256
 
 Responder::Responder()
     : locations_(std::make_unique<geo::LocationCache>()),
-      // 128k decisions (4 MiB) per worker: a busy name sees ~100k resolver subnets, and a
-      // decision that stays cached skips the database walk entirely.
+      // 128k decisions (4 MiB, resident only as it fills) per worker: a busy name sees ~100k
+      // resolver subnets, and a decision that stays cached skips the database walk entirely.
       decisions_(std::make_unique<geo::DecisionCache>(size_t{1} << 17)),
       client_address_(std::make_unique<geo::Address>()) {
     select_.locations = locations_.get();

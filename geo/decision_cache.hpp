@@ -1,6 +1,8 @@
 // decision_cache.hpp -- DecisionCache: per-thread memo of geo decisions by client network.
 #pragma once
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -8,7 +10,9 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <optional>
+#include <type_traits>
 
 #include "geo/address.hpp"
 
@@ -47,10 +51,12 @@ public:
         uint8_t scope_prefix_len = 0;
     };
 
-    /// Allocates `capacity` entries, rounded up to a power of two and at least kWays.
+    /// Reserves `capacity` entries, rounded up to a power of two and at least kWays. The memory
+    /// comes from the kernel as zero pages, which are empty entries: a worker holds only the
+    /// pages its clients have touched (a server without geo names holds none of it).
     explicit DecisionCache(std::size_t capacity = kDefaultCapacity)
         : sets_(std::bit_ceil(std::max(capacity, kWays)) / kWays),
-          entries_(std::make_unique<Entry[]>(sets_ * kWays)),
+          entries_(ZeroPages::allocate(sets_ * kWays * sizeof(Entry)), ZeroPages{sets_ * kWays * sizeof(Entry)}),
           next_victim_(std::make_unique<uint8_t[]>(sets_)) {}
 
     /// The decision stored under `tag` (e.g. the Rules' index) for a network containing `client`.
@@ -114,6 +120,19 @@ private:
         uint8_t scope_prefix_len = 0;
         Family family = Family::v4;
     };
+    static_assert(std::is_trivially_copyable_v<Entry> && Family::v4 == Family{},
+                  "all-zero bytes must be an empty Entry");
+
+    /// Anonymous private memory from mmap: zero-filled, and resident only once written.
+    struct ZeroPages {
+        static Entry* allocate(std::size_t bytes) {
+            void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+            if (p == MAP_FAILED) throw std::bad_alloc();
+            return static_cast<Entry*>(p);
+        }
+        std::size_t bytes = 0;
+        void operator()(Entry* p) const noexcept { ::munmap(p, bytes); }
+    };
 
     [[nodiscard]] std::size_t set_of(uint32_t tag, const Address& client) const noexcept {
         const Address key = client.truncated(client.is_v4() ? kIndexBitsV4 : kIndexBitsV6);
@@ -133,7 +152,7 @@ private:
     }
 
     std::size_t sets_;
-    std::unique_ptr<Entry[]> entries_;
+    std::unique_ptr<Entry[], ZeroPages> entries_;
     std::unique_ptr<uint8_t[]> next_victim_;
     uint32_t generation_ = 1;
     uint64_t synced_ = 0;
