@@ -2,7 +2,8 @@
 # health.sh -- issue 3's benchmark: 10,000 health targets probed every 2 s by dnsd's one prober
 # thread (its CPU share of one core, from /proc), and query throughput of 1,000 balanced names
 # against 1,000 static names with the same answer size, while the probes run. Bounded: about
-# 2 minutes. Loopback only; everything started is stopped by PID. Results: bench/out/health/health.md.
+# 2 minutes. Loopback only; everything started is stopped by PID. Results: bench/out/health/health.md
+# and the health section of bench/RESULTS.md.
 #
 # On one machine a loopback connect() runs the whole TCP handshake, the backend's half included,
 # inside the prober's syscall, so the prober's figure is an upper bound of its cost against real
@@ -114,7 +115,8 @@ ms=$(median "${QPS[static]}"); mb=$(median "${QPS[balanced]}")
 ratio=$(python3 -c "print(f'{$mb / $ms:.3f}')")
 
 {
-  echo "# Health-check benchmark (issue 3)"
+  echo "## Health checks: one prober thread, 10,000 targets (\`bench/health.sh\`)"
+  echo
   machine_summary
   echo "- command: bench/health.sh --targets $TARGETS --seconds $SAMPLE_S"
   echo
@@ -129,3 +131,4 @@ ratio=$(python3 -c "print(f'{$mb / $ms:.3f}')")
   echo "| balanced answers (4 of 10 members), median q/s | $mb |"
   echo "| balanced / static | $ratio |"
 } | tee "$OUT/health/health.md"
+python3 "$BENCH_DIR/report.py" section "$BENCH_DIR/RESULTS.md" health "$OUT/health/health.md"

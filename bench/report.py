@@ -2,7 +2,7 @@
 """report.py -- medians, dnsd's ratios to each peer and issue #5's targets, from run.sh's TSV files.
 
 usage: report.py RESULTS.tsv MEMORY.tsv MACHINE.md COMMANDS.txt [--write bench/RESULTS.md]
-       report.py section bench/RESULTS.md NAME FILE     (callgrind.sh, loadtime.sh: their section)
+       report.py section bench/RESULTS.md NAME FILE     (callgrind.sh, loadtime.sh, health.sh: their section)
 Prints the tables (markdown) to stdout; --write also saves them with machine, date and commands
 as the "run" section of RESULTS.md, keeping the other sections.
 """
@@ -143,10 +143,10 @@ def targets(w, r):
     return out
 
 
-SECTIONS = ["run", "callgrind", "loadtime"]
+SECTIONS = ["run", "callgrind", "loadtime", "health"]
 HEADER = ["# bench results", "",
           "Written by the bench scripts (see bench/README.md for what each number means): `run.sh` "
-          "writes the first part, `callgrind.sh` and `loadtime.sh` their own sections, each with its "
+          "writes the first part, `callgrind.sh`, `loadtime.sh` and `health.sh` their own sections, each with its "
           "machine, date and commands. Numbers from a busy machine are noisy; instruction counts are not.", ""]
 
 
