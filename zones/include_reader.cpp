@@ -16,6 +16,7 @@
 #include <exception>
 #include <vector>
 
+#include "zones/ascii.hpp"
 #include "zones/loader.hpp"
 #include "zones/name.hpp"
 #include "zones/rdata.hpp"
@@ -28,16 +29,9 @@ namespace {
 // that madvise() costs nothing, small enough that a 2 GB file never sits in RSS.
 constexpr size_t kReleaseChunk = 32u << 20;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (upper(a[i]) != upper(b[i])) return false;
-    }
-    return true;
-}
+using ascii::is_digit;
+using ascii::upper;
+using ascii::iequals;
 
 class Reader {
 public:

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <ldns/ldns.h>
 
+#include "zones/ascii.hpp"
 #include "zones/name.hpp"
 #include "zones/rrtype.hpp"
 
@@ -17,16 +18,9 @@ namespace zones {
 namespace {
 
 bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (upper(a[i]) != upper(b[i])) return false;
-    }
-    return true;
-}
+using ascii::is_digit;
+using ascii::upper;
+using ascii::iequals;
 
 // Decimal digits only, no sign: "010" is 10, "-1" and "0x10" are errors (ldns would wrap them).
 bool parse_uint(std::string_view s, uint32_t max, uint32_t* out) {

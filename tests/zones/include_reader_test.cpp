@@ -3,15 +3,9 @@
 // Also the small pieces of zones/rdata.hpp the reader is built from.
 #include <arpa/inet.h>
 
-#include <cstdio>
-#include <map>
 #include <random>
-#include <set>
 
 #include <gtest/gtest.h>
-
-#include <stdbool.h>   // before ldns (DESIGN.md, known pitfalls)
-#include <ldns/ldns.h>
 
 #include "test_util.hpp"
 #include "zones/include_reader.hpp"
@@ -23,72 +17,9 @@ namespace {
 
 using namespace zones_test;
 
-struct Set {
-    uint32_t ttl = UINT32_MAX;
-    std::set<std::string> rdata;
-    friend bool operator==(const Set&, const Set&) = default;
-};
-using Sets = std::map<std::pair<std::string, uint16_t>, Set>;   // (owner text, type)
-
-std::ostream& operator<<(std::ostream& os, const Set& s) {
-    os << "ttl " << s.ttl << " {";
-    for (const auto& r : s.rdata) {
-        os << ' ';
-        for (char c : r) {
-            auto u = static_cast<unsigned char>(c);
-            if (u > ' ' && u < 127) {
-                os << c;
-            } else {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\%03u", u);
-                os << buf;
-            }
-        }
-    }
-    return os << " }";
-}
-
-Sets read_with_ldns(const std::string& path, const std::string& origin, uint32_t ttl) {
-    Sets out;
-    std::FILE* fp = std::fopen(path.c_str(), "r");
-    EXPECT_NE(fp, nullptr);
-    if (fp == nullptr) return out;
-    ldns_rdf* o = ldns_dname_new_frm_str(origin.c_str());
-    ldns_zone* z = nullptr;
-    int line = 0;
-    ldns_status st = ldns_zone_new_frm_fp_l(&z, fp, o, ttl, LDNS_RR_CLASS_IN, &line);
-    std::fclose(fp);
-    ldns_rdf_deep_free(o);
-    EXPECT_EQ(st, LDNS_STATUS_OK) << "ldns: " << ldns_get_errorstr_by_id(st) << " at line " << line;
-    if (st != LDNS_STATUS_OK) return out;
-    const ldns_rr_list* rrs = ldns_zone_rrs(z);
-    ldns_buffer* b = ldns_buffer_new(1024);
-    for (size_t i = 0; i < ldns_rr_list_rr_count(rrs); ++i) {
-        const ldns_rr* rr = ldns_rr_list_rr(rrs, i);
-        std::string owner(reinterpret_cast<const char*>(ldns_rdf_data(ldns_rr_owner(rr))), ldns_rdf_size(ldns_rr_owner(rr)));
-        zones::lowercase_name(owner);
-        // The zone keeps the names of the types a responder may compress lowercase
-        // (zones::ZoneBuilder::add_record); compare like with like.
-        if (zones::rrtype::rdata_name_compressible(static_cast<uint16_t>(ldns_rr_get_type(rr)))) {
-            for (size_t k = 0; k < ldns_rr_rd_count(rr); ++k) {
-                if (ldns_rdf_get_type(ldns_rr_rdf(rr, k)) == LDNS_RDF_TYPE_DNAME) ldns_dname2canonical(ldns_rr_rdf(rr, k));
-            }
-        }
-        ldns_buffer_clear(b);
-        ldns_rr_rdata2buffer_wire(b, rr);
-        Set& s = out[{zones::name_to_text(owner), static_cast<uint16_t>(ldns_rr_get_type(rr))}];
-        s.rdata.emplace(reinterpret_cast<const char*>(ldns_buffer_begin(b)), ldns_buffer_position(b));
-        s.ttl = std::min(s.ttl, ldns_rr_ttl(rr));
-    }
-    ldns_buffer_free(b);
-    ldns_zone_deep_free(z);
-    return out;
-}
-
 // Reads the file with the include reader into a zone (plus the SOA a zone needs) and returns
 // its RRsets but the SOA.
-Sets read_with_ours(const std::string& path, const std::string& origin, uint32_t ttl) {
-    Sets out;
+RRsets read_with_ours(const std::string& path, const std::string& origin, uint32_t ttl) {
     std::string o = wire_name(origin);
     zones::ZoneBuilder b(o, "test");
     zones::MasterFileOptions opt;
@@ -102,26 +33,11 @@ Sets read_with_ours(const std::string& path, const std::string& origin, uint32_t
     b.add_record(o, zones::rrtype::SOA, 1, soa, {});
     auto zone = std::move(b).build();
     EXPECT_TRUE(zone.has_value()) << (zone.has_value() ? "" : common::format_errors(zone.error()));
-    if (!zone.has_value()) return out;
-    const zones::Zone& z = **zone;
-    for (uint32_t n = 0; n < z.node_count(); ++n) {
-        const zones::Node& node = z.node(n);
-        for (const zones::RRset& r : z.rrsets(node)) {
-            if (r.type == zones::rrtype::SOA) continue;
-            Set& s = out[{zones::name_to_text(z.name(node)), r.type}];
-            s.ttl = r.ttl;
-            std::string_view rd = z.rdata(r);
-            for (size_t i = 0; i < rd.size();) {
-                size_t len = (size_t{static_cast<uint8_t>(rd[i])} << 8) | static_cast<uint8_t>(rd[i + 1]);
-                s.rdata.emplace(rd.substr(i + 2, len));
-                i += 2 + len;
-            }
-        }
-    }
-    return out;
+    if (!zone.has_value()) return {};
+    return zone_rrsets(**zone, Soa::excluded);
 }
 
-void expect_same(const Sets& ours, const Sets& ldns) {
+void expect_same(const RRsets& ours, const RRsets& ldns) {
     EXPECT_EQ(ours.size(), ldns.size());
     for (const auto& [key, set] : ldns) {
         auto it = ours.find(key);
@@ -138,8 +54,8 @@ void expect_same(const Sets& ours, const Sets& ldns) {
 
 TEST(IncludeReader, AgreesWithLdnsOnAVariedFile) {
     std::string path = data_path("varied.zone");
-    Sets ours = read_with_ours(path, "varied.test.", 3600);
-    Sets ldns = read_with_ldns(path, "varied.test.", 3600);
+    RRsets ours = read_with_ours(path, "varied.test.", 3600);
+    RRsets ldns = ldns_rrsets(path, "varied.test.", 3600, Soa::excluded);
     EXPECT_GE(ldns.size(), 35u);
     expect_same(ours, ldns);
 }
@@ -233,8 +149,8 @@ TEST(IncludeReader, AgreesWithLdnsOnGeneratedRecords) {
     }
     TempDir dir;
     std::string path = dir.write("generated.zone", zone);
-    Sets ours = read_with_ours(path, "gen.test.", 600);
-    Sets ldns = read_with_ldns(path, "gen.test.", 600);
+    RRsets ours = read_with_ours(path, "gen.test.", 600);
+    RRsets ldns = ldns_rrsets(path, "gen.test.", 600, Soa::excluded);
     EXPECT_GE(ldns.size(), 1000u);
     expect_same(ours, ldns);
 }

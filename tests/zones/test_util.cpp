@@ -1,8 +1,11 @@
 // test_util.cpp -- helpers for the zones tests.
 #include "test_util.hpp"
 
+#include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <stdexcept>
 
@@ -10,6 +13,7 @@
 #include <ldns/ldns.h>
 
 #include "zones/name.hpp"
+#include "zones/rrtype.hpp"
 
 namespace zones_test {
 
@@ -101,6 +105,81 @@ int64_t rrset_ttl(const zones::Zone& zone, const std::string& owner, uint16_t ty
     if (n < 0) return -1;
     const zones::RRset* set = zone.rrset(zone.node(static_cast<uint32_t>(n)), type);
     return set == nullptr ? int64_t{-1} : int64_t{set->ttl};
+}
+
+std::ostream& operator<<(std::ostream& os, const RRsetData& set) {
+    os << "ttl " << set.ttl << " {";
+    for (const auto& r : set.rdata) {
+        os << ' ';
+        for (char c : r) {
+            auto u = static_cast<unsigned char>(c);
+            if (u > ' ' && u < 127) {
+                os << c;
+            } else {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\%03u", u);
+                os << buf;
+            }
+        }
+    }
+    return os << " }";
+}
+
+RRsets zone_rrsets(const zones::Zone& zone, Soa soa) {
+    RRsets out;
+    for (uint32_t n = 0; n < zone.node_count(); ++n) {
+        const zones::Node& node = zone.node(n);
+        for (const zones::RRset& r : zone.rrsets(node)) {
+            if (soa == Soa::excluded && r.type == zones::rrtype::SOA) continue;
+            RRsetData& s = out[{zones::name_to_text(zone.name(node)), r.type}];
+            s.ttl = r.ttl;
+            std::string_view rd = zone.rdata(r);
+            for (size_t i = 0; i < rd.size();) {
+                size_t len = (size_t{static_cast<uint8_t>(rd[i])} << 8) | static_cast<uint8_t>(rd[i + 1]);
+                s.rdata.emplace(rd.substr(i + 2, len));
+                i += 2 + len;
+            }
+        }
+    }
+    return out;
+}
+
+RRsets ldns_rrsets(const std::string& path, const std::string& origin, uint32_t default_ttl, Soa soa) {
+    RRsets out;
+    std::FILE* fp = std::fopen(path.c_str(), "r");
+    EXPECT_NE(fp, nullptr) << path;
+    if (fp == nullptr) return out;
+    ldns_rdf* o = ldns_dname_new_frm_str(origin.c_str());
+    ldns_zone* z = nullptr;
+    int line = 0;
+    ldns_status st = ldns_zone_new_frm_fp_l(&z, fp, o, default_ttl, LDNS_RR_CLASS_IN, &line);
+    std::fclose(fp);
+    ldns_rdf_deep_free(o);
+    EXPECT_EQ(st, LDNS_STATUS_OK) << "ldns: " << ldns_get_errorstr_by_id(st) << " at line " << line;
+    if (st != LDNS_STATUS_OK) return out;
+    ldns_rr_list* all = ldns_rr_list_clone(ldns_zone_rrs(z));
+    if (soa == Soa::included && ldns_zone_soa(z) != nullptr) ldns_rr_list_push_rr(all, ldns_rr_clone(ldns_zone_soa(z)));
+    ldns_buffer* b = ldns_buffer_new(1024);
+    for (size_t i = 0; i < ldns_rr_list_rr_count(all); ++i) {
+        ldns_rr* rr = ldns_rr_list_rr(all, i);
+        const auto type = static_cast<uint16_t>(ldns_rr_get_type(rr));
+        if (zones::rrtype::rdata_name_compressible(type)) {
+            for (size_t k = 0; k < ldns_rr_rd_count(rr); ++k) {
+                if (ldns_rdf_get_type(ldns_rr_rdf(rr, k)) == LDNS_RDF_TYPE_DNAME) ldns_dname2canonical(ldns_rr_rdf(rr, k));
+            }
+        }
+        std::string owner(reinterpret_cast<const char*>(ldns_rdf_data(ldns_rr_owner(rr))), ldns_rdf_size(ldns_rr_owner(rr)));
+        zones::lowercase_name(owner);
+        ldns_buffer_clear(b);
+        ldns_rr_rdata2buffer_wire(b, rr);
+        RRsetData& s = out[{zones::name_to_text(owner), type}];
+        s.rdata.emplace(reinterpret_cast<const char*>(ldns_buffer_begin(b)), ldns_buffer_position(b));
+        s.ttl = std::min(s.ttl, ldns_rr_ttl(rr));
+    }
+    ldns_buffer_free(b);
+    ldns_rr_list_deep_free(all);
+    ldns_zone_deep_free(z);
+    return out;
 }
 
 }  // namespace zones_test
