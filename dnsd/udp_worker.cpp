@@ -78,6 +78,7 @@ void Server::udp_loop(int fd, bool wildcard, Counters* counters) {
         b->rx_msgs[i].msg_hdr.msg_name = &b->peers[i];
         b->rx_msgs[i].msg_hdr.msg_iov = &b->rx_iov[i];
         b->rx_msgs[i].msg_hdr.msg_iovlen = 1;
+        if (wildcard) b->rx_msgs[i].msg_hdr.msg_control = b->control[i].bytes.data();
         b->tx_iov[i] = {b->tx[i].data(), 0};
         b->tx_msgs[i] = {};
         b->tx_msgs[i].msg_hdr.msg_iov = &b->tx_iov[i];
@@ -87,10 +88,7 @@ void Server::udp_loop(int fd, bool wildcard, Counters* counters) {
     while (!stopping_.load(std::memory_order_relaxed)) {
         for (size_t i = 0; i < used; ++i) b->rx_msgs[i].msg_hdr.msg_namelen = sizeof(sockaddr_storage);
         if (wildcard) {
-            for (size_t i = 0; i < used; ++i) {
-                b->rx_msgs[i].msg_hdr.msg_control = b->control[i].bytes.data();
-                b->rx_msgs[i].msg_hdr.msg_controllen = sizeof(Control);
-            }
+            for (size_t i = 0; i < used; ++i) b->rx_msgs[i].msg_hdr.msg_controllen = sizeof(Control);
         }
         int n = ::recvmmsg(fd, b->rx_msgs.data(), kBatch, MSG_WAITFORONE, nullptr);
         holder_.refresh(snapshot, generation);   // once per batch (or timeout)
